@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cartero",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cartero", targets: ["cartero"]),
+        .library(name: "PQ", targets: ["PQ"]),
+        .library(name: "Cartero", targets: ["Cartero"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "PQ",
+            dependencies: ["CLibPQ"]
+        ),
+        .target(
+            name: "Cartero",
+            dependencies: [
+                "PQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+        ),
+        .executableTarget(
+            name: "cartero",
+            dependencies: [
+                "Cartero",
+                "PQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CarteroTesting",
+            dependencies: ["PQ"]
+        ),
+        .testTarget(name: "PQTests", dependencies: ["PQ", "CarteroTesting"]),
+        .testTarget(name: "CarteroTests", dependencies: ["Cartero", "PQ", "CarteroTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,218 @@
+import CLibPQ
+
+/// One libpq connection.
+///
+/// Deliberately not `Sendable`: a `PGconn` must not be used from two threads at
+/// once. Share a `ConnectionPool` instead, which hands a connection to one
+/// closure at a time on the pool's own threads.
+public final class Connection {
+    let handle: OpaquePointer
+
+    /// Opens a connection from a libpq connection string or URI
+    /// (`host=/path port=5432 dbname=cartero`, `postgresql://user@host/db`).
+    public init(_ conninfo: String) throws {
+        guard let handle = PQconnectdb(conninfo) else {
+            throw PQError(.connection, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let error = PQError.connection(handle, "could not connect to the database")
+            PQfinish(handle)
+            throw error
+        }
+        self.handle = handle
+        // Notices (e.g. "relation already exists, skipping") are not errors; libpq
+        // would print them on stderr, in the middle of a command's output.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        // Values are read in these forms: dates as YYYY-MM-DD, text as UTF-8.
+        try executeScript(unsafeSQL: "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'")
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// False once the server has gone: a restart, `pg_terminate_backend`, a broken network.
+    /// Reads any pending input first, so a connection the server already closed is noticed
+    /// before a statement is sent on it.
+    public var isHealthy: Bool {
+        guard PQstatus(handle) == CONNECTION_OK else { return false }
+        if PQtransactionStatus(handle) == PQTRANS_IDLE {
+            // A terminated backend first sends its FATAL message, then closes:
+            // the first read takes the message, the second meets the end of the stream.
+            for _ in 0..<2 where PQconsumeInput(handle) == 0 { return false }
+        }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// True inside BEGIN … COMMIT.
+    public var isInTransaction: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
+    /// The server's backend process id (for `pg_terminate_backend` in tests, and logs).
+    public var backendPID: Int { Int(PQbackendPID(handle)) }
+
+    // MARK: - Statements
+
+    /// Runs a statement and returns its rows (none for a command).
+    @discardableResult
+    public func execute(_ query: Query) throws -> Rows {
+        let (sql, binds) = try query.render(on: handle)
+        let result = withParameters(binds) { count, types, values, lengths, formats in
+            PQexecParams(handle, sql, count, types, values, lengths, formats, 0)
+        }
+        return Rows(try check(result))
+    }
+
+    /// The first row, or nil when there is none.
+    public func queryRow(_ query: Query) throws -> Row? {
+        let rows = try execute(query)
+        return rows.isEmpty ? nil : rows[0]
+    }
+
+    /// The first column of the first row; an error when there is no row.
+    public func queryValue<T: PQDecodable>(_ query: Query, as type: T.Type = T.self) throws -> T {
+        guard let row = try queryRow(query) else {
+            throw PQError(.decoding, message: "the statement returned no row: \(query)")
+        }
+        return try row.decode(0, as: T.self)
+    }
+
+    /// Runs several statements in one string with the simple-query protocol,
+    /// as migrations are written. No parameters: the text is run as it is.
+    public func executeScript(unsafeSQL sql: String) throws {
+        // PQexec keeps the last result only; the first error stops the script there.
+        _ = try check(PQexec(handle, sql))
+    }
+
+    /// Streams the rows of a statement one at a time (libpq's single-row mode),
+    /// so a million-row result never sits in memory at once.
+    public func forEachRow(_ query: Query, _ body: (Row) throws -> Void) throws {
+        let (sql, binds) = try query.render(on: handle)
+        let sent = withParameters(binds) { count, types, values, lengths, formats in
+            PQsendQueryParams(handle, sql, count, types, values, lengths, formats, 0)
+        }
+        guard sent == 1 else { throw PQError.connection(handle, "could not send the statement") }
+        PQsetSingleRowMode(handle)
+        var failure: (any Error)?
+        while let result = PQgetResult(handle) {
+            if failure != nil {
+                PQclear(result)
+                continue
+            }
+            do {
+                let checked = try check(result)
+                if PQresultStatus(result) == PGRES_SINGLE_TUPLE {
+                    try body(Row(handle: checked, row: 0))
+                }
+            } catch {
+                failure = error
+                cancel()
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Asks the server to stop the statement running on this connection.
+    public func cancel() {
+        guard let cancel = PQgetCancel(handle) else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+        PQfreeCancel(cancel)
+    }
+
+    // MARK: - Transactions
+
+    public enum IsolationLevel: String, Sendable {
+        case readCommitted = "READ COMMITTED"
+        case repeatableRead = "REPEATABLE READ"
+        case serializable = "SERIALIZABLE"
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it
+    /// throws. Inside another transaction it becomes a savepoint.
+    public func transaction<T>(
+        _ isolation: IsolationLevel = .readCommitted, readOnly: Bool = false, _ body: () throws -> T
+    ) throws -> T {
+        if isInTransaction { return try savepoint(body) }
+        try execute(Query(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")"))
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            if PQstatus(handle) == CONNECTION_OK { _ = try? execute("ROLLBACK") }
+            throw error
+        }
+        let commit = try execute("COMMIT")
+        // COMMIT of a transaction that an error (caught inside body) left aborted rolls back.
+        if String(cString: PQcmdStatus(commit.handle.pointer)) == "ROLLBACK" {
+            throw PQError(.server, sqlState: SQLState("25P02"), message: "the transaction was rolled back because a statement in it failed")
+        }
+        return value
+    }
+
+    private var savepointDepth = 0
+
+    /// Runs `body` inside a savepoint of the current transaction: rolled back to it when it throws.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        savepointDepth += 1
+        defer { savepointDepth -= 1 }
+        let name = "pq_savepoint_\(savepointDepth)"
+        try execute(Query(unsafeSQL: "SAVEPOINT \(name)"))
+        do {
+            let value = try body()
+            try execute(Query(unsafeSQL: "RELEASE SAVEPOINT \(name)"))
+            return value
+        } catch {
+            if PQstatus(handle) == CONNECTION_OK { _ = try? execute(Query(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)")) }
+            throw error
+        }
+    }
+
+    // MARK: - Internals
+
+    /// Turns a result into a handle, or into an error (freeing it).
+    func check(_ result: OpaquePointer?) throws -> ResultHandle {
+        guard let result else { throw PQError.connection(handle, "no result from the server") }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE, PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_EMPTY_QUERY:
+            return ResultHandle(result)
+        default:
+            let error = PQError(result: result, connection: handle)
+            PQclear(result)
+            throw error
+        }
+    }
+
+    /// Lays the parameters out as the C arrays `PQexecParams` takes. Text values
+    /// are NUL-terminated (libpq ignores their lengths); binary ones are not.
+    private func withParameters<R>(
+        _ binds: [PQBind],
+        _ body: (Int32, UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+    ) -> R {
+        if binds.isEmpty { return body(0, nil, nil, nil, nil) }
+        // Never empty, so its base address is never nil.
+        var storage: [UInt8] = [0]
+        var offsets: [Int?] = []
+        var lengths: [Int32] = []
+        for bind in binds {
+            guard let bytes = bind.bytes else {
+                offsets.append(nil)
+                lengths.append(0)
+                continue
+            }
+            offsets.append(storage.count)
+            storage.append(contentsOf: bytes)
+            if !bind.isBinary { storage.append(0) }
+            lengths.append(Int32(bytes.count))
+        }
+        let types = binds.map(\.type)
+        let formats = binds.map { Int32($0.isBinary ? 1 : 0) }
+        return storage.withUnsafeBufferPointer { buffer in
+            let base = UnsafeRawPointer(buffer.baseAddress!)
+            let values: [UnsafePointer<CChar>?] = offsets.map { offset in
+                offset.map { (base + $0).assumingMemoryBound(to: CChar.self) }
+            }
+            return body(Int32(binds.count), types, values, lengths, formats)
+        }
+    }
+}
