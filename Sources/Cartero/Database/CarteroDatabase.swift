@@ -1,0 +1,79 @@
+import PQ
+
+/// The shared database, as the service and the CLI use it: every connection acts
+/// as `cartero_app`, and every transaction says which staff member is acting, so
+/// PostgreSQL's row-level security decides what each member sees.
+public final class CarteroDatabase: Sendable {
+    public let pool: ConnectionPool
+
+    public init(conninfo: String, maxConnections: Int = 4) {
+        pool = ConnectionPool(conninfo: conninfo, maxConnections: maxConnections, setup: Self.actAsApplication)
+    }
+
+    /// A login that is a superuser or the owner (a developer's DATABASE_URL) steps
+    /// down to `cartero_app`, so row-level security applies to it as to the service.
+    static func actAsApplication(_ connection: Connection) throws {
+        let (isApp, mayBeApp) = try connection.queryRow("""
+            SELECT current_user = 'cartero_app',
+                   CASE WHEN to_regrole('cartero_app') IS NOT NULL THEN pg_has_role(current_user, 'cartero_app', 'MEMBER') END
+            """
+        )!.decode((Bool, Bool?).self)
+        if isApp { return }
+        guard let mayBeApp else {
+            throw CarteroError.notFound("the database has no Cartero schema yet: run 'cartero db migrate'")
+        }
+        guard mayBeApp else {
+            throw CarteroError.forbidden(
+                "the database login may not act as cartero_app: grant it the role (GRANT cartero_app TO login), or run 'cartero db migrate' first")
+        }
+        try connection.execute("SET ROLE cartero_app")
+    }
+
+    /// Runs `body` in one transaction acting as `member`: committed when it returns,
+    /// rolled back when it throws.
+    public func transaction<T: Sendable>(
+        as member: ActingMember, _ isolation: Connection.IsolationLevel = .readCommitted,
+        _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        try await pool.withTransaction(isolation) { connection in
+            try connection.execute("SELECT set_config('cartero.staff_id', \(String(member.id)), true)")
+            return try body(connection)
+        }
+    }
+
+    /// The active member with that login, ready to act.
+    public func member(login: String) async throws -> ActingMember {
+        try await pool.withTransaction { connection in
+            guard let id = try connection.queryValue("SELECT cartero.staff_id_for_login(\(login))", as: Int64?.self) else {
+                throw CarteroError.notFound("no active staff member has the login '\(login)'")
+            }
+            try connection.execute("SELECT set_config('cartero.staff_id', \(String(id)), true)")
+            let row = try connection.queryRow("SELECT id, login, full_name, role, regional FROM cartero.staff WHERE id = \(id)")!
+            let (memberID, memberLogin, fullName, role, regional) = try row.decode((Int64, String, String, String, String?).self)
+            guard let staffRole = StaffRole(rawValue: role) else {
+                throw CarteroError.invalid("staff member '\(login)' has an unknown role '\(role)'")
+            }
+            return ActingMember(id: memberID, login: memberLogin, fullName: fullName, role: staffRole, regional: regional)
+        }
+    }
+
+    public func close() { pool.close() }
+}
+
+/// The staff member on whose behalf a transaction runs.
+public struct ActingMember: Sendable, Hashable {
+    public let id: Int64
+    public let login: String
+    public let fullName: String
+    public let role: StaffRole
+    /// nil for an administrator, who works across regionals.
+    public let regional: String?
+
+    public init(id: Int64, login: String, fullName: String, role: StaffRole, regional: String?) {
+        self.id = id
+        self.login = login
+        self.fullName = fullName
+        self.role = role
+        self.regional = regional
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import HummingbirdBcrypt
+import PQ
+
+/// A member of the cartera teams as the directory lists him.
+public struct StaffMember: Sendable, Hashable {
+    public let login: String
+    public let fullName: String
+    public let role: StaffRole
+    public let regional: String?
+    public let active: Bool
+    public let hasPassword: Bool
+    public let dbLogin: Bool
+}
+
+public struct NewStaffMember: Sendable {
+    public var login: String
+    public var fullName: String
+    public var role: StaffRole
+    public var regional: String?
+    public var password: String?
+    /// Also create a PostgreSQL login role, for an analyst who queries with SQL.
+    public var dbLogin: Bool
+
+    public init(login: String, fullName: String, role: StaffRole, regional: String?, password: String?, dbLogin: Bool) {
+        self.login = login
+        self.fullName = fullName
+        self.role = role
+        self.regional = regional
+        self.password = password
+        self.dbLogin = dbLogin
+    }
+}
+
+public enum StaffDirectory {
+    /// bcrypt's cost: about a quarter of a second per hash on this hardware.
+    static let passwordCost: UInt8 = 11
+
+    public static func add(_ member: NewStaffMember, on db: Connection) throws {
+        guard member.login.range(of: "^[a-z0-9._-]{1,63}$", options: .regularExpression) != nil else {
+            throw CarteroError.invalid("login '\(member.login)' must be 1 to 63 lowercase letters, digits, '.', '_' or '-'")
+        }
+        guard !member.fullName.trimmed.isEmpty else { throw CarteroError.invalid("the staff member needs a name") }
+        if member.role == .admin, member.regional != nil {
+            throw CarteroError.invalid("an administrator works across regionals: leave out --regional")
+        }
+        if member.role != .admin, member.regional == nil {
+            throw CarteroError.invalid("a \(member.role.rawValue) belongs to a regional: give --regional CODE")
+        }
+        if let regional = member.regional { try Regionals.require(regional, on: db) }
+        if let password = member.password, password.count < 8 {
+            throw CarteroError.invalid("the password must have at least 8 characters")
+        }
+        let hash = member.password.map { Bcrypt.hash($0, cost: passwordCost) }
+        do {
+            try db.execute("""
+                INSERT INTO cartero.staff (login, full_name, role, regional, password_hash)
+                VALUES (\(member.login), \(member.fullName.trimmed), \(member.role.rawValue), \(member.regional), \(hash))
+                """)
+            if member.dbLogin {
+                try db.execute("SELECT cartero.create_db_login(\(member.login))")
+            }
+        } catch SQLState.uniqueViolation {
+            throw CarteroError.conflict("staff member \(member.login) already exists")
+        } catch let error as PQError where error.sqlState == .insufficientPrivilege {
+            throw CarteroError.forbidden(error.message.hasPrefix("new row violates")
+                ? "only an administrator may add staff members" : error.message)
+        }
+    }
+
+    /// The members the acting member may see (his regional's; an admin: all).
+    public static func list(regional: String? = nil, on db: Connection) throws -> [StaffMember] {
+        try db.execute("""
+            SELECT login, full_name, role, regional, active, password_hash IS NOT NULL, db_login
+            FROM cartero.staff
+            WHERE \(regional)::text IS NULL OR regional = \(regional)
+            ORDER BY regional NULLS FIRST, role, login
+            """).map { row in
+            let (login, name, role, regional, active, hasPassword, dbLogin) =
+                try row.decode((String, String, String, String?, Bool, Bool, Bool).self)
+            return StaffMember(
+                login: login, fullName: name, role: StaffRole(rawValue: role) ?? .analista, regional: regional,
+                active: active, hasPassword: hasPassword, dbLogin: dbLogin)
+        }
+    }
+
+    /// Checks a web password against the stored hash.
+    public static func verify(password: String, hash: String) -> Bool {
+        Bcrypt.verify(password, hash: hash)
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Cartero
+import Foundation
+import PQ
+
+struct DatabaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db", abstract: "The schema: apply migrations, list them.",
+        subcommands: [Migrate.self, Status.self])
+
+    struct MigrationOptions: ParsableArguments {
+        @Option(help: "Folder of NNNN_what.sql files (default: sql/migrations of this checkout).")
+        var migrations: String?
+
+        func migrator() throws -> Migrator {
+            guard let directory = migrations.map(URL.init(fileURLWithPath:)) ?? Migrator.defaultDirectory() else {
+                throw CarteroError.notFound("cannot find sql/migrations: run from the checkout, or give --migrations DIR")
+            }
+            return try Migrator(directory: directory)
+        }
+    }
+
+    /// Migrations run as the login of DATABASE_URL (owner or superuser), not as cartero_app.
+    static func ownerConnection(_ options: DatabaseOptions) throws -> Connection {
+        try Connection(try options.conninfo)
+    }
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply the pending migrations in order (idempotent).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var options: MigrationOptions
+
+        func run() async throws {
+            let migrator = try options.migrator()
+            let db = try DatabaseCommand.ownerConnection(database)
+            let applied = try migrator.migrate(on: db) { Terminal.out("applying \($0.label)\n") }
+            Terminal.out(applied.isEmpty
+                ? "database is up to date (\(migrator.migrations.count) migrations)\n"
+                : "applied \(applied.count) migration\(applied.count == 1 ? "" : "s")\n")
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List applied and pending migrations.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var options: MigrationOptions
+
+        func run() async throws {
+            let migrator = try options.migrator()
+            let db = try DatabaseCommand.ownerConnection(database)
+            let rows = try migrator.status(on: db).map { status in
+                [status.migration.label, status.appliedAt.map { "applied \($0.formatted(.iso8601))" } ?? "pending"]
+            }
+            Terminal.out(Terminal.table(["migration", "status"], rows))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Cartero
+
+struct RegionalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regional", abstract: "Regional offices.", subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a regional (CODE: 2-8 capital letters).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var code: String
+        @Argument var name: String
+
+        func run() async throws {
+            try await database.withMember { db, member in
+                let regional = try await db.transaction(as: member) { [code, name] in try Regionals.add(code: code, name: name, on: $0) }
+                Terminal.out("added regional \(regional.code) (\(regional.name))\n")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the regionals.")
+        @OptionGroup var database: DatabaseOptions
+        @Flag(help: "CSV for a spreadsheet.") var csv = false
+
+        func run() async throws {
+            try await database.withMember { db, member in
+                let regionals = try await db.transaction(as: member) { try Regionals.all(on: $0) }
+                let rows = regionals.map { [$0.code, $0.name] }
+                Terminal.out(csv ? CSV.line(["codigo", "nombre"]) + rows.map(CSV.line).joined() : Terminal.table(["code", "name"], rows))
+            }
+        }
+    }
+}
