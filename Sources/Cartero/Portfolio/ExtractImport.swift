@@ -1,0 +1,187 @@
+import Foundation
+import PQ
+
+/// The three extracts of the commercial system (spec/FORMATS.md) and their columns.
+///
+/// One pipeline serves them all, driven by the column spec: the header is read in
+/// Swift, the rest of the file is streamed through `COPY` into a temporary staging
+/// table (`ExtractStaging`), checked there in SQL (`ExtractValidation`), and merged
+/// into the portfolio (`ExtractMerge`), all in one transaction.
+public enum ExtractKind: String, Sendable, CaseIterable {
+    case accounts
+    case payments
+    case letters
+
+    /// The use classes of an account; only `residencial` ones have an estrato.
+    static let usos = ["residencial", "comercial", "industrial", "oficial", "especial"]
+
+    /// The columns FORMATS.md defines, in its order.
+    var columns: [ExtractColumn] {
+        switch self {
+        case .accounts:
+            [
+                .init("cuenta", required: true, rule: .cuenta(uniqueInFile: true)),
+                .init("regional", required: true, rule: .regional),
+                .init("titular", required: true, rule: .text),
+                .init("documento", required: false, rule: .text),
+                .init("direccion", required: false, rule: .text),
+                .init("barrio", required: false, rule: .text),
+                .init("municipio", required: true, rule: .text),
+                .init("ruta", required: false, rule: .text),
+                .init("uso", required: true, rule: .oneOf(Self.usos)),
+                .init("estrato", required: false, rule: .estrato),
+                .init("facturacion", required: true, rule: .oneOf(["directa", "conjunta"])),
+                .init("saldo_mora", required: true, rule: .amount(positive: false)),
+                .init("fecha_mora", required: false, rule: .date),
+                .init("cobro_juridico", required: true, rule: .oneOf(["S", "N"])),
+                .init("saneamiento", required: false, rule: .oneOf(["demolido", "lote", "doble_facturacion"])),
+            ]
+        case .payments:
+            [
+                .init("cuenta", required: true, rule: .existingAccount),
+                .init("fecha", required: true, rule: .date),
+                .init("valor", required: true, rule: .amount(positive: true)),
+                .init("referencia", required: false, rule: .text),
+            ]
+        case .letters:
+            [
+                .init("cuenta", required: true, rule: .existingAccount),
+                .init("fecha_envio", required: true, rule: .date),
+            ]
+        }
+    }
+}
+
+/// A column of an extract: its header name, whether the header and every row must
+/// have it, and what a non-blank value must look like.
+struct ExtractColumn: Sendable {
+    let name: String
+    let required: Bool
+    let rule: ValueRule
+
+    init(_ name: String, required: Bool, rule: ValueRule) {
+        self.name = name
+        self.required = required
+        self.rule = rule
+    }
+}
+
+/// What a non-blank value must be; `ExtractValidation` turns each into SQL.
+enum ValueRule: Sendable {
+    /// Anything.
+    case text
+    /// An account number, 1–20 of `A-Z a-z 0-9 -`; with `uniqueInFile`, at most once per file.
+    case cuenta(uniqueInFile: Bool)
+    /// An account number of an account that exists and that the acting member sees.
+    case existingAccount
+    /// The code of an existing regional whose accounts the acting member may import.
+    case regional
+    /// One of these words, exactly.
+    case oneOf([String])
+    /// 1 to 6, and only on residential accounts (the row's `uso`).
+    case estrato
+    /// Pesos: digits with up to two decimals, ≥ 0 (or > 0 when `positive`).
+    case amount(positive: Bool)
+    /// `YYYY-MM-DD`, a day that exists.
+    case date
+}
+
+/// One thing wrong with the file: `line N: column: what is wrong`. Line 1 is the
+/// header; a data record's line is its record number + 1 (a record whose quoted field
+/// holds line breaks still counts as one line, as a spreadsheet shows it).
+public struct RowError: Sendable, Hashable, CustomStringConvertible {
+    public let line: Int
+    /// The column at fault; nil when the whole line is (a missing header column, a ragged row).
+    public let column: String?
+    public let message: String
+
+    public init(line: Int, column: String?, message: String) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        column.map { "line \(line): \($0): \(message)" } ?? "line \(line): \(message)"
+    }
+}
+
+/// What an import changed, as recorded in `cartero.import_batches`.
+public struct ImportSummary: Sendable, Hashable, CustomStringConvertible {
+    public let kind: ExtractKind
+    public let fileName: String
+    public let batchID: Int64
+    public let sha256: String
+    public let rowsRead: Int
+    public let inserted: Int
+    /// Rows that changed a stored one (accounts only; 0 for payments and letters).
+    public let updated: Int
+    /// Rows equal to one already stored, skipped.
+    public let unchanged: Int
+
+    /// `accounts.csv: 150000 rows read, 149000 inserted, 800 updated, 200 unchanged (batch 7)`
+    public var description: String {
+        "\(fileName): \(rowsRead) rows read, \(inserted) inserted, \(updated) updated, \(unchanged) unchanged (batch \(batchID))"
+    }
+}
+
+public enum ImportOutcome: Sendable {
+    case imported(ImportSummary)
+    /// Nothing was written. `errors` holds the first `ExtractImport.reportedErrors`
+    /// problems, by line then column; `total` counts them all.
+    case rejected(errors: [RowError], total: Int)
+}
+
+/// Where a running import is, for a progress display.
+public enum ImportProgress: Sendable {
+    case sending(bytes: Int64, of: Int64)
+    case validating
+    case merging
+}
+
+/// A file rejected whole: thrown inside the import's transaction so that it rolls
+/// back, and turned into `ImportOutcome.rejected` outside it.
+struct ExtractRejection: Error {
+    let errors: [RowError]
+    let total: Int
+
+    init(_ errors: [RowError], total: Int? = nil) {
+        self.errors = errors
+        self.total = total ?? errors.count
+    }
+}
+
+public enum ExtractImport {
+    /// How many problems a rejection lists; the rest are only counted.
+    public static let reportedErrors = 100
+
+    /// Imports one extract file as the member acting in `db`'s transaction (see
+    /// `CarteroDatabase.transaction(as:)`): all of it, or — when any row is invalid —
+    /// nothing. Runs in a savepoint of the caller's transaction, or in a transaction
+    /// of its own when there is none. `progress` is called on the calling thread.
+    public static func run(
+        _ kind: ExtractKind, file: URL, on db: Connection, progress: (ImportProgress) -> Void = { _ in }
+    ) throws -> ImportOutcome {
+        do {
+            return .imported(try db.transaction {
+                try requireImporter(kind, on: db)
+                let staged = try ExtractStaging.load(kind, file: file, on: db, progress: progress)
+                progress(.validating)
+                try ExtractValidation.check(staged, on: db)
+                progress(.merging)
+                return try ExtractMerge.merge(staged, fileName: file.lastPathComponent, on: db)
+            })
+        } catch let rejection as ExtractRejection {
+            return .rejected(errors: rejection.errors, total: rejection.total)
+        }
+    }
+
+    /// Extracts feed every regional's portfolio: an administrator imports them, a
+    /// coordinator those of his own regional (`ExtractValidation` checks the rows).
+    private static func requireImporter(_ kind: ExtractKind, on db: Connection) throws {
+        let role = try db.queryValue("SELECT cartero.current_staff_role()", as: String?.self)
+        guard role == StaffRole.admin.rawValue || role == StaffRole.coordinador.rawValue else {
+            throw CarteroError.forbidden("only an administrator or a coordinator may import \(kind.rawValue)")
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import PQ
+
+/// Checks every record of the staging table against the kind's column spec, in one
+/// statement and one scan: per record, an array with one slot per column of the file
+/// (in the file's order), each slot NULL or what is wrong with that value; only the
+/// records with a problem are unnested, sorted by line and column, and the first
+/// `ExtractImport.reportedErrors` returned with the count of all.
+///
+/// The SQL is generated from the spec, with column names that the spec chose (never
+/// the file's); the values are only ever compared in SQL, never pasted into it.
+enum ExtractValidation {
+    static func check(_ staged: ExtractStaging, on db: Connection) throws {
+        let checked = staged.present.filter(\.isChecked)
+        var errors: [RowError] = []
+        var total = 0
+        for row in try db.execute(query(checking: checked)) {
+            let (line, position, problem, count) = try row.decode((Int, Int, String, Int).self)
+            errors.append(RowError(line: line, column: checked[position - 1].name, message: problem))
+            total = count
+        }
+        if !errors.isEmpty { throw ExtractRejection(errors, total: total) }
+    }
+
+    /// `checked`: the columns of the file that have something to check, in its order.
+    static func query(checking checked: [ExtractColumn]) -> Query {
+        let slots = checked.map(slot)
+        var ctes = [
+            """
+            acting AS (
+                SELECT (SELECT cartero.current_staff_is_admin()) AS is_admin,
+                       (SELECT cartero.current_staff_regional()) AS regional
+            )
+            """
+        ]
+        var joins = ["CROSS JOIN acting"]
+        for column in checked {
+            let c = "s.\(column.name)"
+            switch column.rule {
+            case .cuenta(uniqueInFile: true):
+                ctes.append("""
+                    repeated AS (
+                        SELECT \(column.name) AS cuenta, min(line) AS first_line
+                        FROM pg_temp.import_staging
+                        GROUP BY 1
+                        HAVING count(*) > 1
+                    )
+                    """)
+                joins.append("LEFT JOIN repeated ON repeated.cuenta = \(c) AND repeated.first_line < s.line")
+            case .existingAccount:
+                // Row-level security hides the accounts of other regionals: to a
+                // coordinator they do not exist.
+                joins.append("LEFT JOIN cartero.accounts account ON account.cuenta = \(c)")
+            case .regional:
+                joins.append("LEFT JOIN cartero.regionals regional ON regional.code = \(c)")
+            default:
+                break
+            }
+        }
+        return Query(unsafeSQL: """
+            WITH \(ctes.joined(separator: ",\n"))
+            SELECT c.line, p.position, p.problem, count(*) OVER () AS total
+            FROM (
+                SELECT s.line, ARRAY[\(slots.joined(separator: ",\n"))]::text[] AS problems
+                FROM pg_temp.import_staging s
+                \(joins.joined(separator: "\n"))
+                WHERE num_nonnulls(\(slots.joined(separator: ",\n"))) > 0
+            ) c
+            CROSS JOIN LATERAL unnest(c.problems) WITH ORDINALITY AS p(problem, position)
+            WHERE p.problem IS NOT NULL
+            ORDER BY c.line, p.position
+            LIMIT \(ExtractImport.reportedErrors)
+            """)
+    }
+
+    /// A CASE that is NULL when the column's value is fine, else the first thing
+    /// wrong with it.
+    private static func slot(_ column: ExtractColumn) -> String {
+        let c = "s.\(column.name)"
+        let blank = column.required ? "'must not be blank'" : "NULL"
+        let quoted = "'''' || left(\(c), 40) || ''''"
+        var whens: [(String, String)] = []
+        switch column.rule {
+        case .text:
+            break
+        case .cuenta(let unique):
+            whens.append(cuentaFormat(c, quoted))
+            if unique {
+                whens.append(("repeated.first_line IS NOT NULL", "\(c) || ' appears again (first on line ' || repeated.first_line || ')'"))
+            }
+        case .existingAccount:
+            whens.append(cuentaFormat(c, quoted))
+            whens.append(("account.cuenta IS NULL", "'account ' || \(c) || ' does not exist'"))
+        case .regional:
+            whens.append(("regional.code IS NULL", "'no regional has the code ' || \(quoted)"))
+            whens.append((
+                "NOT acting.is_admin AND \(c) IS DISTINCT FROM acting.regional",
+                "'you may not import accounts of regional ' || \(c)"))
+        case .oneOf(let words):
+            let list = words.map { "'\($0)'" }.joined(separator: ", ")
+            let said = words.dropLast().joined(separator: ", ") + " or " + words.last!
+            whens.append(("\(c) NOT IN (\(list))", "\(quoted) || ' must be \(said)'"))
+        case .estrato:
+            whens.append(("\(c) !~ '^[1-6]$'", "\(quoted) || ' must be a number from 1 to 6'"))
+            // Only when uso is a valid word: a wrong uso has its own message.
+            let others = ExtractKind.usos.filter { $0 != "residencial" }.map { "'\($0)'" }.joined(separator: ", ")
+            whens.append(("s.uso IN (\(others))", "'only residential accounts have an estrato (uso is ' || s.uso || ')'"))
+        case .amount(let positive):
+            whens.append((
+                "\(c) !~ '^[0-9]+([.][0-9]{1,2})?$'",
+                "\(quoted) || ' is not an amount: digits, then at most two decimals after a point, no sign, no thousands separators'"))
+            // numeric(14,2): at most 12 digits before the point.
+            whens.append(("ltrim(\(c), '0') !~ '^[0-9]{0,12}([.]|$)'", "\(quoted) || ' is too large'"))
+            if positive {
+                whens.append(("\(c) ~ '^[0.]+$'", "'must be greater than 0'"))
+            }
+        case .date:
+            let notADay = "\(quoted) || ' is not a date (YYYY-MM-DD, a day of the calendar)'"
+            whens.append(("\(c) !~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'", notADay))
+            // The shape is right: now the casts cannot fail; is the day in its month?
+            let year = "substr(\(c), 1, 4)::int"
+            whens.append(("""
+                substr(\(c), 9, 2)::int > CASE substr(\(c), 6, 2)
+                    WHEN '02' THEN 28 + (\(year) % 4 = 0 AND (\(year) % 100 <> 0 OR \(year) % 400 = 0))::int
+                    WHEN '04' THEN 30 WHEN '06' THEN 30 WHEN '09' THEN 30 WHEN '11' THEN 30
+                    ELSE 31 END
+                """, notADay))
+        }
+        let rest = whens.map { "WHEN \($0.0) THEN \($0.1)" }.joined(separator: " ")
+        return "CASE WHEN coalesce(btrim(\(c)), '') = '' THEN \(blank) \(rest) END"
+    }
+
+    private static func cuentaFormat(_ c: String, _ quoted: String) -> (String, String) {
+        ("\(c) !~ '^[A-Za-z0-9-]{1,20}$'", "\(quoted) || ' is not an account number (1 to 20 letters, digits or -)'")
+    }
+}
+
+extension ExtractColumn {
+    /// False for an optional column that takes any text: nothing to check.
+    fileprivate var isChecked: Bool {
+        if case .text = rule { return required }
+        return true
+    }
+}
