@@ -1,0 +1,374 @@
+import Cartero
+import CarteroTesting
+import Foundation
+import PQ
+import Testing
+
+@Suite struct ImportTests {
+    let fixture: ImportFixture
+
+    init() async throws { fixture = try await ImportFixture("import") }
+
+    // MARK: - What goes in
+
+    @Test func anAccountsFileIsStoredTypedAndRecordedAsABatch() async throws {
+        let text = ImportFixture.accounts([
+            ["cuenta": "1001"],
+            ["cuenta": "AB-2", "regional": "SUR", "uso": "comercial", "estrato": "", "fecha_mora": "", "documento": "",
+             "saldo_mora": "0", "cobro_juridico": "S", "saneamiento": "lote"],
+        ])
+        let summary = try await fixture.imported(.accounts, text, name: "accounts.csv")
+        #expect(summary.description == "accounts.csv: 2 rows read, 2 inserted, 0 updated, 0 unchanged (batch \(summary.batchID))")
+        let db = try fixture.cartero.superuser()
+        let first = try db.queryRow("""
+            SELECT regional, titular, estrato, saldo_mora::text, fecha_mora, cobro_juridico, saneamiento, import_batch_id
+            FROM cartero.accounts WHERE cuenta = '1001'
+            """)!.texts()
+        #expect(first == ["NORTE", "Ana Gómez", "3", "152300.50", "2024-01-15", "f", nil, "\(summary.batchID)"])
+        let second = try db.queryRow("""
+            SELECT regional, documento, estrato, saldo_mora::text, fecha_mora, cobro_juridico, saneamiento
+            FROM cartero.accounts WHERE cuenta = 'AB-2'
+            """)!.texts()
+        #expect(second == ["SUR", "", nil, "0.00", nil, "t", "lote"])
+        let batch = try db.queryRow("""
+            SELECT b.kind, b.file_name, b.sha256 = encode(sha256(\(Data(text.utf8))), 'hex'),
+                   b.rows_read, b.rows_inserted, b.rows_updated, b.rows_unchanged, s.login
+            FROM cartero.import_batches b JOIN cartero.staff s ON s.id = b.imported_by
+            WHERE b.id = \(summary.batchID)
+            """)!.texts()
+        #expect(batch == ["accounts", "accounts.csv", "t", "2", "2", "0", "0", "admin"])
+    }
+
+    @Test func paymentsAndLettersAreAppendedWithTheirAccountsRegional() async throws {
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001", "regional": "SUR"]]))
+        let payments = try await fixture.imported(.payments, "cuenta,fecha,valor,referencia\n1001,2024-03-01,50000,RC-1\n1001,2024-04-01,20000.5,\n")
+        #expect((payments.rowsRead, payments.inserted, payments.updated, payments.unchanged) == (2, 2, 0, 0))
+        let letters = try await fixture.imported(.letters, "cuenta,fecha_envio\n1001,2023-11-20\n")
+        #expect((letters.rowsRead, letters.inserted) == (1, 1))
+        let db = try fixture.cartero.superuser()
+        let stored = try db.execute("SELECT regional, valor::text, referencia FROM cartero.payments ORDER BY fecha").map {
+            try $0.decode((String, String, String).self)
+        }
+        #expect(stored.map(\.0) == ["SUR", "SUR"])
+        #expect(stored.map(\.1) == ["50000.00", "20000.50"])
+        #expect(stored.map(\.2) == ["RC-1", ""])
+        #expect(try db.queryValue("SELECT regional FROM cartero.letter_history", as: String.self) == "SUR")
+    }
+
+    // MARK: - The file's shape
+
+    @Test func aByteOrderMarkIsDropped() async throws {
+        let text = "\u{FEFF}" + ImportFixture.accounts([["cuenta": "1001"]])
+        #expect(Array(text.utf8.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let summary = try await fixture.imported(.accounts, text)
+        #expect(summary.inserted == 1)
+    }
+
+    @Test func quotedFieldsHoldCommasQuotesAndLineBreaks() async throws {
+        let titular = "Pérez, \"Juan\"\nSegundo piso"
+        let text = ImportFixture.accounts([
+            ["cuenta": "1001", "titular": titular, "direccion": "CL 5, \"B\""],
+            ["cuenta": "1002", "uso": "casa"],
+        ])
+        #expect(text.contains("\"Pérez, \"\"Juan\"\"\nSegundo piso\""))
+        // The multi-line record is line 2; the next record is line 3, as a spreadsheet numbers them.
+        #expect(try await fixture.rejected(.accounts, text).lines == [
+            "line 3: uso: 'casa' must be residencial, comercial, industrial, oficial or especial"
+        ])
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001", "titular": titular, "direccion": "CL 5, \"B\""]]))
+        let stored = try fixture.value("SELECT titular || '|' || direccion FROM cartero.accounts WHERE cuenta = '1001'", as: String.self)
+        #expect(stored == titular + "|CL 5, \"B\"")
+    }
+
+    @Test func columnsAreFoundByNameInAnyOrderAndUnknownOnesIgnored() async throws {
+        let text = """
+            Observaciones,saldo_mora,MUNICIPIO,cobro_juridico,uso,facturacion,titular,regional,cuenta,otra
+            "nota, larga",99.9,Palmira,N,industrial,conjunta,Industrias SA,SUR,7001,x
+            ,0,Buga,S,oficial,directa,Alcaldía,NORTE,7002,
+
+            """
+        let summary = try await fixture.imported(.accounts, text)
+        #expect(summary.inserted == 2)
+        let row = try fixture.cartero.superuser().queryRow("""
+            SELECT regional, titular, municipio, uso, facturacion, saldo_mora::text, documento, direccion, estrato, fecha_mora
+            FROM cartero.accounts WHERE cuenta = '7001'
+            """)!.texts()
+        #expect(row == ["SUR", "Industrias SA", "Palmira", "industrial", "conjunta", "99.90", "", "", nil, nil])
+    }
+
+    @Test func aMissingRequiredColumnIsNamed() async throws {
+        let header = ImportFixture.accountsHeader.filter { $0 != "municipio" }
+        let text = CSV.line(header) + CSV.line(header.map { ImportFixture.accountDefaults[$0]! })
+        #expect(try await fixture.rejected(.accounts, text).lines == ["line 1: missing required column 'municipio'"])
+        #expect(try await fixture.rejected(.payments, "cuenta,valor\n1,2\n").lines == ["line 1: missing required column 'fecha'"])
+        #expect(try await fixture.rejected(.letters, "cuenta,fecha_envio,cuenta\n1,2024-01-01,1\n").lines == ["line 1: column 'cuenta' appears twice"])
+        #expect(try await fixture.rejected(.letters, "").lines == ["line 1: the file is empty: it needs a header row naming its columns"])
+    }
+
+    @Test func aRaggedRowOrBytesThatAreNotUTF8RejectTheFile() async throws {
+        var text = ImportFixture.accounts([["cuenta": "1001"], ["cuenta": "1002"]])
+        text += "1003,NORTE,extra\n"
+        #expect(try await fixture.rejected(.accounts, text).lines == ["line 4: the row has fewer fields than the header (15)"])
+        #expect(try await fixture.rejected(.letters, "cuenta,fecha_envio\n1,2024-01-01,x\n").lines == [
+            "line 2: the row has more fields than the header (2)"
+        ])
+        var bytes = Data("cuenta,fecha_envio\n\"a\nb\",2024-01-01\n".utf8)
+        bytes.append(contentsOf: [0x31, 0xFF, 0x2C, 0x32, 0x0A])  // "1\xFF,2"
+        let file = try fixture.write(bytes, as: "latin1.csv")
+        #expect(try await fixture.rejected(.letters, file: file).lines == [
+            "line 3: the text is not valid UTF-8; save the file as CSV UTF-8"
+        ])
+        #expect(try fixture.counts() == [0, 0, 0, 0])
+    }
+
+    // MARK: - Validation, rule by rule
+
+    @Test func everyAccountRuleHasItsMessageAndLine() async throws {
+        let rows: [[String: String]] = [
+            ["cuenta": "2001"],  // line 2: fine
+            ["cuenta": "A 1"],
+            ["cuenta": "123456789012345678901"],
+            ["cuenta": "2004", "regional": "ESTE"],
+            ["cuenta": "2005", "titular": "  "],
+            ["cuenta": "2006", "municipio": ""],
+            ["cuenta": "2007", "uso": "Residencial"],
+            ["cuenta": "2008", "estrato": "7"],
+            ["cuenta": "2009", "uso": "comercial", "estrato": "2"],
+            ["cuenta": "2010", "facturacion": "Directa"],
+            ["cuenta": "2011", "saldo_mora": "1,500"],
+            ["cuenta": "2012", "saldo_mora": "-5"],
+            ["cuenta": "2013", "saldo_mora": "10.505"],
+            ["cuenta": "2014", "saldo_mora": "1234567890123"],
+            ["cuenta": "2015", "fecha_mora": "2023-02-29"],
+            ["cuenta": "2016", "fecha_mora": "1900-02-29"],
+            ["cuenta": "2017", "fecha_mora": "2024-1-05"],
+            ["cuenta": "2018", "fecha_mora": "2024-04-31"],
+            ["cuenta": "2019", "cobro_juridico": "s"],
+            ["cuenta": "2020", "saneamiento": "demolida"],
+            ["cuenta": "2001", "saldo_mora": "", "cobro_juridico": ""],
+            // fine: a leap day, no estrato off residential, the largest amount, every word
+            ["cuenta": "ab-23", "fecha_mora": "2024-02-29", "uso": "oficial", "estrato": "", "saldo_mora": "999999999999.99",
+             "cobro_juridico": "S", "saneamiento": "doble_facturacion", "facturacion": "conjunta"],
+            ["cuenta": "2024", "fecha_mora": "2000-02-29", "estrato": "6", "saldo_mora": "0.5", "saneamiento": "demolido"],
+        ]
+        let result = try await fixture.rejected(.accounts, ImportFixture.accounts(rows))
+        let notAnAmount = "is not an amount: digits, then at most two decimals after a point, no sign, no thousands separators"
+        let notADate = "is not a date (YYYY-MM-DD, a day of the calendar)"
+        #expect(result.lines == [
+            "line 3: cuenta: 'A 1' is not an account number (1 to 20 letters, digits or -)",
+            "line 4: cuenta: '123456789012345678901' is not an account number (1 to 20 letters, digits or -)",
+            "line 5: regional: no regional has the code 'ESTE'",
+            "line 6: titular: must not be blank",
+            "line 7: municipio: must not be blank",
+            "line 8: uso: 'Residencial' must be residencial, comercial, industrial, oficial or especial",
+            "line 9: estrato: '7' must be a number from 1 to 6",
+            "line 10: estrato: only residential accounts have an estrato (uso is comercial)",
+            "line 11: facturacion: 'Directa' must be directa or conjunta",
+            "line 12: saldo_mora: '1,500' \(notAnAmount)",
+            "line 13: saldo_mora: '-5' \(notAnAmount)",
+            "line 14: saldo_mora: '10.505' \(notAnAmount)",
+            "line 15: saldo_mora: '1234567890123' is too large",
+            "line 16: fecha_mora: '2023-02-29' \(notADate)",
+            "line 17: fecha_mora: '1900-02-29' \(notADate)",
+            "line 18: fecha_mora: '2024-1-05' \(notADate)",
+            "line 19: fecha_mora: '2024-04-31' \(notADate)",
+            "line 20: cobro_juridico: 's' must be S or N",
+            "line 21: saneamiento: 'demolida' must be demolido, lote or doble_facturacion",
+            "line 22: cuenta: 2001 appears again (first on line 2)",
+            "line 22: saldo_mora: must not be blank",
+            "line 22: cobro_juridico: must not be blank",
+        ])
+        #expect(result.total == 22)
+    }
+
+    @Test func everyPaymentAndLetterRuleHasItsMessageAndLine() async throws {
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001"]]))
+        let payments = """
+            cuenta,fecha,valor,referencia
+            1001,2024-03-01,50000,RC-1
+            1001,2024-03-01,0,RC-2
+            1001,2024-03-01,0.00,
+            1001,2024-02-30,100,
+            9999,2024-03-01,100,
+            1001,,100,
+            1001,2024-03-01,$100,
+            x y,2024-03-01,100,
+
+            """
+        #expect(try await fixture.rejected(.payments, payments).lines == [
+            "line 3: valor: must be greater than 0",
+            "line 4: valor: must be greater than 0",
+            "line 5: fecha: '2024-02-30' is not a date (YYYY-MM-DD, a day of the calendar)",
+            "line 6: cuenta: account 9999 does not exist",
+            "line 7: fecha: must not be blank",
+            "line 8: valor: '$100' is not an amount: digits, then at most two decimals after a point, no sign, no thousands separators",
+            "line 9: cuenta: 'x y' is not an account number (1 to 20 letters, digits or -)",
+        ])
+        #expect(try await fixture.rejected(.letters, "fecha_envio,cuenta\n2024-13-01,1001\n2024-01-01,1002\n,\n").lines == [
+            "line 2: fecha_envio: '2024-13-01' is not a date (YYYY-MM-DD, a day of the calendar)",
+            "line 3: cuenta: account 1002 does not exist",
+            "line 4: fecha_envio: must not be blank",
+            "line 4: cuenta: must not be blank",
+        ])
+    }
+
+    @Test func aRejectedFileWritesNothing() async throws {
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001", "saldo_mora": "10"]]))
+        let before = try fixture.counts()
+        #expect(before == [1, 0, 0, 1])
+        // Good rows (a new account, a change to the stored one) beside one bad row.
+        let text = ImportFixture.accounts([["cuenta": "1002"], ["cuenta": "1001", "saldo_mora": "20"], ["cuenta": "1003", "uso": "x"]])
+        #expect(try await fixture.rejected(.accounts, text).total == 1)
+        #expect(try await fixture.rejected(.payments, "cuenta,fecha,valor\n1001,2024-01-01,5\n1001,2024-01-02,-5\n").total == 1)
+        #expect(try await fixture.rejected(.letters, "cuenta,fecha_envio\n1001,2024-01-01\n1001,2024-01-32\n").total == 1)
+        #expect(try fixture.counts() == before)
+        #expect(try fixture.value("SELECT saldo_mora::text FROM cartero.accounts WHERE cuenta = '1001'", as: String.self) == "10.00")
+    }
+
+    @Test func moreThanAHundredErrorsListTheFirstHundredAndCountTheRest() async throws {
+        let rows = (1...150).map { ["cuenta": "\(5000 + $0)", "uso": "x"] }
+        let result = try await fixture.rejected(.accounts, ImportFixture.accounts(rows))
+        #expect(result.lines.count == 100)
+        #expect(result.lines.first == "line 2: uso: 'x' must be residencial, comercial, industrial, oficial or especial")
+        #expect(result.lines.last?.hasPrefix("line 101: uso:") == true)
+        #expect(result.total == 150)
+    }
+
+    // MARK: - Importing again
+
+    @Test func reimportingTheSameFilesChangesNothing() async throws {
+        let accounts = ImportFixture.accounts([["cuenta": "1001"], ["cuenta": "1002", "regional": "SUR"]])
+        let payments = "cuenta,fecha,valor,referencia\n1001,2024-03-01,50000,RC-1\n1002,2024-03-02,10,\n"
+        let letters = "cuenta,fecha_envio\n1001,2023-11-20\n"
+        let first = try await fixture.imported(.accounts, accounts)
+        _ = try await fixture.imported(.payments, payments)
+        _ = try await fixture.imported(.letters, letters)
+        let stamp = "SELECT string_agg(cuenta || import_batch_id || updated_at, ',' ORDER BY cuenta) FROM cartero.accounts"
+        let before = try fixture.value(Query(unsafeSQL: stamp), as: String.self)
+
+        let again = try await fixture.imported(.accounts, accounts)
+        #expect((again.rowsRead, again.inserted, again.updated, again.unchanged) == (2, 0, 0, 2))
+        #expect(again.batchID > first.batchID)
+        let paymentsAgain = try await fixture.imported(.payments, payments)
+        #expect((paymentsAgain.inserted, paymentsAgain.unchanged) == (0, 2))
+        // The same payment written with other decimals is the same payment.
+        let paymentsAgainOtherwise = try await fixture.imported(.payments, "cuenta,fecha,valor,referencia\n1001,2024-03-01,50000.00,RC-1\n")
+        #expect((paymentsAgainOtherwise.inserted, paymentsAgainOtherwise.unchanged) == (0, 1))
+        let lettersAgain = try await fixture.imported(.letters, letters)
+        #expect((lettersAgain.inserted, lettersAgain.unchanged) == (0, 1))
+        #expect(try fixture.value(Query(unsafeSQL: stamp), as: String.self) == before)
+        #expect(try fixture.counts() == [2, 2, 1, 7])
+    }
+
+    @Test func aRowRepeatedInOnePaymentsFileIsStoredOnce() async throws {
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001"]]))
+        let summary = try await fixture.imported(.payments, "cuenta,fecha,valor\n1001,2024-03-01,5\n1001,2024-03-01,5\n1001,2024-03-01,6\n")
+        #expect((summary.rowsRead, summary.inserted, summary.unchanged) == (3, 2, 1))
+    }
+
+    @Test func aChangedRowCountsAsUpdated() async throws {
+        let first = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001"], ["cuenta": "1002"], ["cuenta": "1003"]]))
+        let second = try await fixture.imported(.accounts, ImportFixture.accounts([
+            ["cuenta": "1001"], ["cuenta": "1002", "fecha_mora": ""], ["cuenta": "1003"], ["cuenta": "1004"],
+        ]))
+        #expect((second.rowsRead, second.inserted, second.updated, second.unchanged) == (4, 1, 1, 2))
+        let batches = try fixture.cartero.superuser().execute("SELECT cuenta, import_batch_id FROM cartero.accounts ORDER BY cuenta").map {
+            try $0.decode((String, Int64).self)
+        }
+        #expect(batches.map(\.1) == [first.batchID, second.batchID, first.batchID, second.batchID])
+        #expect(try fixture.value("SELECT fecha_mora IS NULL FROM cartero.accounts WHERE cuenta = '1002'", as: Bool.self))
+    }
+
+    // MARK: - What the system set itself
+
+    @Test func aCleanupMarkSetByCarteroSurvivesAReimport() async throws {
+        let text = ImportFixture.accounts([["cuenta": "1001", "saneamiento": ""]])
+        _ = try await fixture.imported(.accounts, text)
+        try await fixture.cartero.asAdmin { db in
+            _ = try db.execute("INSERT INTO cartero.account_cleanup_marks (cuenta, regional, mark, note) VALUES ('1001', 'NORTE', 'demolido', 'caso 7')")
+        }
+        let again = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001", "saneamiento": "", "saldo_mora": "1"]]))
+        #expect(again.updated == 1)
+        let mark = try fixture.cartero.superuser().queryRow("""
+            SELECT m.mark, m.cleared_at IS NULL, a.saneamiento
+            FROM cartero.account_cleanup_marks m JOIN cartero.accounts a USING (cuenta)
+            """)!.texts()
+        #expect(mark == ["demolido", "t", nil])
+    }
+
+    @Test func anAddressChangedInCarteroIsNotPutBackByTheOldExtract() async throws {
+        let old = ImportFixture.accounts([["cuenta": "1001", "direccion": "CL 1 # 1-1", "barrio": "Viejo"]])
+        _ = try await fixture.imported(.accounts, old)
+        try await fixture.cartero.asAdmin { db in
+            try db.execute("""
+                INSERT INTO cartero.account_address_changes (cuenta, regional, old_direccion, old_barrio, new_direccion, new_barrio)
+                VALUES ('1001', 'NORTE', 'CL 1 # 1-1', 'Viejo', 'KR 2 # 2-2', 'Nuevo')
+                """)
+            _ = try db.execute("UPDATE cartero.accounts SET direccion = 'KR 2 # 2-2', barrio = 'Nuevo' WHERE cuenta = '1001'")
+        }
+        let address = "SELECT direccion || ' / ' || barrio FROM cartero.accounts WHERE cuenta = '1001'"
+        let again = try await fixture.imported(.accounts, old)
+        #expect((again.updated, again.unchanged) == (0, 1))
+        #expect(try fixture.value(Query(unsafeSQL: address), as: String.self) == "KR 2 # 2-2 / Nuevo")
+        // Once the commercial system shows another address, the extract wins again.
+        let newer = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001", "direccion": "TV 3 # 3-3", "barrio": "Otro"]]))
+        #expect(newer.updated == 1)
+        #expect(try fixture.value(Query(unsafeSQL: address), as: String.self) == "TV 3 # 3-3 / Otro")
+    }
+
+    @Test func anAccountThatMovesRegionalTakesItsPaymentsAndLettersAlong() async throws {
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001", "regional": "NORTE"]]))
+        _ = try await fixture.imported(.payments, "cuenta,fecha,valor\n1001,2024-03-01,5\n")
+        _ = try await fixture.imported(.letters, "cuenta,fecha_envio\n1001,2024-03-01\n")
+        let moved = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001", "regional": "SUR"]]))
+        #expect(moved.updated == 1)
+        let regionals = try fixture.value("""
+            SELECT (SELECT regional FROM cartero.payments) || (SELECT regional FROM cartero.letter_history)
+            """, as: String.self)
+        #expect(regionals == "SURSUR")
+    }
+
+    // MARK: - Who may import what
+
+    @Test func aCoordinatorMayNotImportAccountsOfAnotherRegional() async throws {
+        let coordinator = try await fixture.cartero.addMember("c.norte", role: .coordinador, regional: "NORTE")
+        let text = ImportFixture.accounts([["cuenta": "1001"], ["cuenta": "1002", "regional": "SUR"], ["cuenta": "1003", "regional": "SUR"]])
+        let result = try await fixture.rejected(.accounts, text, as: coordinator)
+        #expect(result.lines == [
+            "line 3: regional: you may not import accounts of regional SUR",
+            "line 4: regional: you may not import accounts of regional SUR",
+        ])
+        #expect(try fixture.counts() == [0, 0, 0, 0])
+        let own = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001"]]), as: coordinator)
+        #expect(own.inserted == 1)
+    }
+
+    @Test func aCoordinatorSeesAndChangesNothingOfAnotherRegional() async throws {
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "5001", "regional": "SUR", "titular": "Sur SA"]]))
+        let coordinator = try await fixture.cartero.addMember("c.norte", role: .coordinador, regional: "NORTE")
+        let before = try fixture.counts()
+
+        // Claiming SUR's account for NORTE: refused, the account untouched.
+        await #expect(throws: CarteroError.forbidden(
+            "the file holds accounts that belong to another regional, which you may not change; nothing was imported")) {
+            try await fixture.run(.accounts, ImportFixture.accounts([["cuenta": "4001"], ["cuenta": "5001", "titular": "Mío"]]), as: coordinator)
+        }
+        // Payments and letters of SUR's account: to him it does not exist.
+        #expect(try await fixture.rejected(.payments, "cuenta,fecha,valor\n5001,2024-03-01,5\n", as: coordinator).lines == [
+            "line 2: cuenta: account 5001 does not exist"
+        ])
+        #expect(try await fixture.rejected(.letters, "cuenta,fecha_envio\n5001,2024-03-01\n", as: coordinator).lines == [
+            "line 2: cuenta: account 5001 does not exist"
+        ])
+        #expect(try fixture.counts() == before)
+        #expect(try fixture.value("SELECT regional || ' ' || titular FROM cartero.accounts WHERE cuenta = '5001'", as: String.self) == "SUR Sur SA")
+    }
+
+    @Test func onlyAdministratorsAndCoordinatorsImport() async throws {
+        let clerk = try await fixture.cartero.addMember("o.norte", role: .auxiliarOficina, regional: "NORTE")
+        await #expect(throws: CarteroError.forbidden("only an administrator or a coordinator may import accounts")) {
+            try await fixture.run(.accounts, ImportFixture.accounts([["cuenta": "1001"]]), as: clerk)
+        }
+        #expect(try fixture.counts() == [0, 0, 0, 0])
+    }
+}
