@@ -43,6 +43,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "cartero-bench",
+            dependencies: ["PQ"]
+        ),
         .target(
             name: "CarteroTesting",
             dependencies: ["PQ"]

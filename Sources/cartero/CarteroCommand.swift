@@ -11,6 +11,7 @@ struct CarteroCommand: AsyncParsableCommand {
         discussion: "The database is the one DATABASE_URL names. Every command acts as a staff member: --as LOGIN or CARTERO_USER, else the built-in admin.",
         subcommands: [
             DatabaseCommand.self, RegionalCommand.self, StaffCommand.self,
+            ImportCommand.self, SampleCommand.self, CampaignCommand.self,
         ]
     )
 
