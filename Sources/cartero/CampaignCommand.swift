@@ -1,0 +1,247 @@
+import ArgumentParser
+import Cartero
+import Foundation
+import PQ
+
+struct CampaignCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "campaign",
+        abstract: "Campaigns: segmentation of a regional's portfolio, its funnel, approval.",
+        subcommands: [
+            Create.self, Preview.self, Selection.self, Exclusions.self, Approve.self, Refresh.self, Cancel.self, List.self,
+        ])
+
+    /// The segmentation parameters `create` stores and `preview` tries as a what-if.
+    struct ParameterOptions: ParsableArguments {
+        @Option(name: .customLong("threshold"), help: "USO=AMOUNT: select accounts of that use class owing more than AMOUNT pesos (repeatable; uses: \(UseClass.allNames)).")
+        var thresholds: [String] = []
+        @Option(help: "Select accounts more than N days past due at the cut date (default 60).")
+        var minDays: Int?
+        @Option(help: "Exclude accounts with a payment after the cut date minus N months (default 1).")
+        var paymentWindowMonths: Int?
+        @Option(help: "Exclude accounts with a letter after the cut date minus N months (default 2).")
+        var letterWindowMonths: Int?
+        @Option(help: "At most N letters: ranks past N get fuera_de_capacidad.")
+        var maxLetters: Int?
+        @Option(help: "Hold back PCT percent of the selected accounts as a control group (grupo_control).")
+        var controlGroup: String?
+
+        func overrides() throws -> ParameterOverrides {
+            var overrides = try ParameterOverrides(thresholdArguments: thresholds)
+            overrides.minDaysPastDue = minDays
+            overrides.paymentWindowMonths = paymentWindowMonths
+            overrides.letterWindowMonths = letterWindowMonths
+            overrides.maxLetters = maxLetters
+            overrides.controlGroupPercent = try controlGroup.map(ParameterOverrides.percent)
+            try overrides.validate()
+            return overrides
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a campaign and evaluate it; prints its id alone on one line.")
+        @OptionGroup var database: DatabaseOptions
+        @Option var regional: String
+        @Option var name: String
+        @Option(help: "The cut date D, YYYY-MM-DD.") var cutDate: String
+        @OptionGroup var parameters: ParameterOptions
+
+        func run() async throws {
+            let campaign = NewCampaign(
+                regional: regional, name: name, cutDate: try NewCampaign.cutDate(cutDate), parameters: try parameters.overrides())
+            let id = try await CampaignCommand.inTransaction(database) { try Campaigns.create(campaign, on: $0) }
+            Terminal.out("\(id)\n")
+        }
+    }
+
+    struct Selection: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "CSV `cuenta,prioridad`: every selected account by rank.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Campaign.ID
+        @Flag(help: "CSV (the only format; accepted as CLI.md writes it).") var csv = false
+
+        func run() async throws {
+            try await streamCSV(database) { [id] db, write in try CampaignExports.selection(id, on: db, write) }
+        }
+    }
+
+    struct Exclusions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "CSV `cuenta,motivo`: one row per excluded account and reason.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Campaign.ID
+        @Flag(help: "CSV (the only format; accepted as CLI.md writes it).") var csv = false
+
+        func run() async throws {
+            try await streamCSV(database) { [id] db, write in try CampaignExports.exclusions(id, on: db, write) }
+        }
+    }
+
+    struct Approve: CampaignAction {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a draft: reserve its selected accounts so no other campaign mails them.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Campaign.ID
+
+        static func perform(_ id: Campaign.ID, on db: Connection) throws -> String {
+            "campaign \(id) approved: \(Grouped.count(try Campaigns.approve(id, on: db))) accounts reserved"
+        }
+    }
+
+    struct Refresh: CampaignAction {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate a draft again against the current portfolio.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Campaign.ID
+
+        static func perform(_ id: Campaign.ID, on db: Connection) throws -> String {
+            "campaign \(id) evaluated again: \(Grouped.count(try Campaigns.refresh(id, on: db).selectedCount)) accounts selected"
+        }
+    }
+
+    struct Cancel: CampaignAction {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a draft or an approved campaign, releasing its reserved accounts.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Campaign.ID
+
+        static func perform(_ id: Campaign.ID, on db: Connection) throws -> String {
+            "campaign \(id) cancelled: \(Grouped.count(try Campaigns.cancel(id, on: db))) reserved accounts released"
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the campaigns you may see, newest first.")
+        @OptionGroup var database: DatabaseOptions
+        @Option var regional: String?
+        @Flag(help: "CSV for a spreadsheet.") var csv = false
+
+        /// CSV header: `id,regional,nombre,fecha_corte,estado,seleccionadas,creada_por,creada_en`
+        /// (creada_en in UTC, ISO 8601).
+        func run() async throws {
+            let campaigns = try await CampaignCommand.inTransaction(database) { [regional] in try Campaigns.list(regional: regional, on: $0) }
+            let time = ISO8601DateFormatter()
+            let rows = campaigns.map { c in
+                [String(c.id), c.regional, c.name, c.cutDate.description, c.status.rawValue,
+                 csv ? String(c.selectedCount) : Grouped.count(c.selectedCount), c.createdBy, time.string(from: c.createdAt)]
+            }
+            Terminal.out(csv
+                ? CSV.line(["id", "regional", "nombre", "fecha_corte", "estado", "seleccionadas", "creada_por", "creada_en"])
+                    + rows.map(CSV.line).joined()
+                : Terminal.table(["id", "regional", "name", "cut date", "status", "selected", "created by", "created at"], rows,
+                                 rightAligned: [0, 5]))
+        }
+    }
+}
+
+/// A command that does one thing to one campaign and says so in one line.
+protocol CampaignAction: AsyncParsableCommand {
+    var database: DatabaseOptions { get }
+    var id: Campaign.ID { get }
+    static func perform(_ id: Campaign.ID, on db: Connection) throws -> String
+}
+
+extension CampaignAction {
+    func run() async throws {
+        Terminal.out(try await CampaignCommand.inTransaction(database) { [id] in try Self.perform(id, on: $0) } + "\n")
+    }
+}
+
+extension CampaignCommand {
+    /// Runs an export in one transaction, writing its CSV to standard output as it
+    /// arrives. A reader that stops early (`| head`) ends it quietly.
+    static func streamCSV(
+        _ database: DatabaseOptions,
+        _ export: @escaping @Sendable (Connection, (UnsafeRawBufferPointer) throws -> Void) throws -> Int
+    ) async throws {
+        do {
+            _ = try await inTransaction(database) { connection in
+                let output = BufferedOutput()
+                let rows = try export(connection) { try output.write($0) }
+                try output.flush()
+                return rows
+            }
+        } catch is BufferedOutput.ReaderGone {}
+    }
+
+    /// Runs `body` in one transaction as the acting member.
+    static func inTransaction<T: Sendable>(
+        _ database: DatabaseOptions, _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        try await database.withMember { db, member in try await db.transaction(as: member, .readCommitted, body) }
+    }
+}
+
+/// Standard output in 64 KiB writes: one `write(2)` per CSV row would be a million.
+final class BufferedOutput {
+    struct ReaderGone: Error {}
+
+    private var buffer: [UInt8] = []
+
+    init() {
+        buffer.reserveCapacity(1 << 16)
+        // A closed pipe is an error from write(2) (EPIPE), not a signal that kills us.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { throw ReaderGone() }
+                throw CarteroError.invalid("cannot write to standard output: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Numbers for people, Colombian style: `1.234.567`; pesos as `$1.234.567`.
+enum Grouped {
+    static func count(_ value: Int) -> String {
+        digits(String(value.magnitude), negative: value < 0)
+    }
+
+    /// Whole pesos (rounded half up), or with `,cc` when `cents` and the amount has them.
+    static func pesos(_ value: Decimal, cents: Bool = false) -> String {
+        var rounded = Decimal()
+        var input = value
+        NSDecimalRound(&rounded, &input, cents ? 2 : 0, .plain)
+        let text = NSDecimalNumber(decimal: rounded.magnitude).description(withLocale: nil)
+        let parts = text.split(separator: ".", maxSplits: 1)
+        var result = "$" + digits(String(parts[0]), negative: false)
+        if parts.count == 2 { result += "," + parts[1].padding(toLength: 2, withPad: "0", startingAt: 0) }
+        return (rounded < 0 ? "-" : "") + result
+    }
+
+    /// An amount for a CSV: digits, a `.` and always two decimals.
+    static func csvAmount(_ value: Decimal) -> String {
+        var rounded = Decimal()
+        var input = value
+        NSDecimalRound(&rounded, &input, 2, .plain)
+        let text = NSDecimalNumber(decimal: rounded).description(withLocale: nil)
+        guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
+        return text.distance(from: dot, to: text.endIndex) == 2 ? text + "0" : text
+    }
+
+    private static func digits(_ digits: String, negative: Bool) -> String {
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        return (negative ? "-" : "") + groups.joined(separator: ".")
+    }
+}
