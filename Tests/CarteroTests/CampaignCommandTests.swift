@@ -1,0 +1,118 @@
+import Cartero
+import CarteroTesting
+import Foundation
+import PQ
+import Testing
+
+/// The `cartero campaign` lines of CLI.md, run as the built executable
+/// (`swift build --build-tests` builds it; scripts/test does).
+@Suite struct CampaignCommandTests {
+    let cartero: TestCartero
+
+    init() throws { cartero = try TestCartero("campaign_cli") }
+
+    struct Output {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    func run(_ arguments: [String], as login: String = "coord.norte") throws -> Output {
+        let process = Process()
+        process.executableURL = try TestDatabase.repository.appendingPathComponent(".build/debug/cartero")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = cartero.conninfo
+        environment["CARTERO_USER"] = login
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+    }
+
+    func portfolio() async throws {
+        _ = try await cartero.coordinator()
+        _ = try await cartero.coordinator("SUR")
+        try await cartero.insert([
+            FixtureAccount(cuenta: "N1", saldo: 1_234_567),
+            FixtureAccount(cuenta: "N2", saldo: 200_000),
+            FixtureAccount(cuenta: "N3", saldo: 50_000),
+        ])
+    }
+
+    @Test func createPrintsTheIdAloneAndTheExportsAreCSV() async throws {
+        try await portfolio()
+        let created = try run(["campaign", "create", "--regional", "NORTE", "--name", "Marzo, norte", "--cut-date", "2026-03-31",
+                               "--max-letters", "5000", "--threshold", "residencial=100000"])
+        #expect(created.status == 0)
+        #expect(created.out.range(of: "^[0-9]+\n$", options: .regularExpression) != nil, "stdout: \(created.out)")
+        let id = created.out.trimmingCharacters(in: .newlines)
+
+        let selection = try run(["campaign", "selection", id, "--csv"])
+        #expect(selection.status == 0)
+        #expect(selection.out == "cuenta,prioridad\nN1,1\nN2,2\n")
+        let exclusions = try run(["campaign", "exclusions", id, "--csv"])
+        #expect(exclusions.out == "cuenta,motivo\nN3,saldo_bajo_umbral\n")
+
+        let csv = try run(["campaign", "preview", id, "--csv"])
+        #expect(csv.status == 0)
+        let lines = csv.out.split(separator: "\n")
+        #expect(lines.first == "regla,cuentas_que_fallan,primera_falla,saldo")
+        #expect(lines.dropFirst().prefix(10).map { $0.split(separator: ",").first.map(String.init) } == ExclusionReason.allCases.map(\.rawValue))
+        #expect(lines.contains("saldo_bajo_umbral,1,1,50000.00"))
+        #expect(lines.contains("seleccionadas,,2,1434567.00"))
+        #expect(lines.contains("seleccionadas_uso_residencial,,2,1434567.00"))
+        #expect(lines.contains("seleccionadas_facturacion_conjunta,,0,0.00"))
+
+        let human = try run(["campaign", "preview", id])
+        #expect(human.out.contains("$1.434.567"))
+        #expect(human.out.contains("letters at most        5.000"))
+        #expect(!human.out.contains("WHAT-IF"))
+
+        let list = try run(["campaign", "list", "--regional", "NORTE", "--csv"])
+        #expect(list.out.hasPrefix("id,regional,nombre,fecha_corte,estado,seleccionadas,creada_por,creada_en\n\(id),NORTE,\"Marzo, norte\",2026-03-31,borrador,2,coord.norte,"))
+    }
+
+    @Test func aWhatIfSaysNothingWasSaved() async throws {
+        try await portfolio()
+        let id = try await cartero.createCampaign()
+        let before = try cartero.storedRows(id)
+        let whatIf = try run(["campaign", "preview", String(id), "--threshold", "residencial=300000", "--min-days", "90", "--max-letters", "1"])
+        #expect(whatIf.status == 0)
+        #expect(whatIf.out.hasPrefix("WHAT-IF for campaign \(id)"))
+        #expect(whatIf.out.contains("Nothing was saved"))
+        #expect(whatIf.out.contains("residencial $300.000 *"))
+        #expect(try cartero.storedRows(id) == before)
+    }
+
+    @Test func errorsAreOneSentenceWithStatusOne() async throws {
+        try await portfolio()
+        let id = try await cartero.createCampaign()
+        let badUse = try run(["campaign", "create", "--regional", "NORTE", "--name", "x", "--cut-date", "2026-03-31", "--threshold", "rural=1"])
+        #expect(badUse.status == 1)
+        #expect(badUse.out.isEmpty)
+        #expect(badUse.err == "error: threshold 'rural=1': 'rural' is not a use class; use one of residencial, comercial, industrial, oficial, especial\n")
+        let badDate = try run(["campaign", "create", "--regional", "NORTE", "--name", "x", "--cut-date", "2026-02-29"])
+        #expect(badDate.err == "error: cut date '2026-02-29' does not exist on the calendar\n")
+        let unknown = try run(["campaign", "create", "--regional", "NOPE", "--name", "x", "--cut-date", "2026-03-31"], as: "admin")
+        #expect(unknown.err == "error: regional NOPE does not exist\n")
+
+        let hidden = try run(["campaign", "preview", String(id)], as: "coord.sur")
+        #expect(hidden.status == 1)
+        #expect(hidden.err == "error: campaign \(id) does not exist\n")
+        let hiddenCSV = try run(["campaign", "selection", String(id), "--csv"], as: "coord.sur")
+        #expect(hiddenCSV.err == "error: campaign \(id) does not exist\n")
+        #expect(hiddenCSV.out.isEmpty)
+
+        #expect(try run(["campaign", "approve", String(id)]).out == "campaign \(id) approved: 2 accounts reserved\n")
+        let refresh = try run(["campaign", "refresh", String(id)])
+        #expect(refresh.err == "error: campaign \(id) is aprobada; only a draft can be refreshed\n")
+        #expect(try run(["campaign", "cancel", String(id)]).out == "campaign \(id) cancelled: 2 reserved accounts released\n")
+    }
+}
