@@ -19,9 +19,14 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            let y = Self.digits(bytes[0..<4]), let m = Self.digits(bytes[5..<7]), let d = Self.digits(bytes[8..<10])
+        self.init(utf8: Array(text.utf8))
+    }
+
+    init?<Bytes: RandomAccessCollection<UInt8>>(utf8 bytes: Bytes) where Bytes.Index == Int {
+        let start = bytes.startIndex
+        guard bytes.count == 10, bytes[start + 4] == UInt8(ascii: "-"), bytes[start + 7] == UInt8(ascii: "-"),
+            let y = Self.digits(bytes[start..<start + 4]), let m = Self.digits(bytes[start + 5..<start + 7]),
+            let d = Self.digits(bytes[start + 8..<start + 10])
         else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -85,7 +90,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         }
     }
 
-    private static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
+    private static func digits(_ bytes: some Collection<UInt8>) -> Int? {
         var value = 0
         for b in bytes {
             guard b >= 48, b <= 57 else { return nil }
