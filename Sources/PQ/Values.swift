@@ -199,14 +199,14 @@ extension Decimal: PQEncodable, PQDecodable {
                 seenPoint = true
             } else {
                 let digit = byte &- 48
-                guard digit < 10 else { return nil }
+                guard digit < 10, digits < 18 else { return nil }
                 significand = significand * 10 + UInt64(digit)
                 digits += 1
                 if seenPoint { scale += 1 }
             }
             index += 1
         }
-        guard digits > 0, digits <= 18 else { return nil }
+        guard digits > 0 else { return nil }
         return Decimal(sign: negative ? .minus : .plus, exponent: -scale, significand: Decimal(significand))
     }
 }

@@ -44,6 +44,11 @@ import Testing
         let sum = try db.queryValue("SELECT \(Decimal(string: "0.1")!)::numeric + \(Decimal(string: "0.2")!)::numeric", as: Decimal.self)
         #expect(sum == Decimal(string: "0.3")!)
         #expect(try db.queryValue("SELECT '99999999999999.99'::numeric", as: Decimal.self) == Decimal(string: "99999999999999.99")!)
+        // The short path (up to 18 digits) and Foundation's parser (longer) agree.
+        for text in ["-0.50", "0", "100000.00", "-1234567.89", "123456789012345678", "12345678901234567890.12", "0.000001"] {
+            #expect(try db.queryValue("SELECT \(text)::numeric", as: Decimal.self) == Decimal(string: text)!)
+        }
+        #expect(throws: PQError.self) { try db.queryValue("SELECT 'NaN'::numeric", as: Decimal.self) }
     }
 
     @Test func datesAtMonthEndsAndLeapDays() throws {
