@@ -14,11 +14,13 @@ import Testing
     @Test func anAccountsFileIsStoredTypedAndRecordedAsABatch() async throws {
         let text = ImportFixture.accounts([
             ["cuenta": "1001"],
-            ["cuenta": "AB-2", "regional": "SUR", "uso": "comercial", "estrato": "", "fecha_mora": "", "documento": "",
-             "saldo_mora": "0", "cobro_juridico": "S", "saneamiento": "lote"],
+            // Optional typed fields blank (empty or spaces only) are stored as NULL.
+            ["cuenta": "AB-2", "regional": "SUR", "uso": "comercial", "estrato": " ", "fecha_mora": "", "documento": "",
+             "saldo_mora": "0000000000000.5", "cobro_juridico": "S", "saneamiento": "lote"],
+            ["cuenta": "AB-3", "fecha_mora": "  ", "saneamiento": " "],
         ])
         let summary = try await fixture.imported(.accounts, text, name: "accounts.csv")
-        #expect(summary.description == "accounts.csv: 2 rows read, 2 inserted, 0 updated, 0 unchanged (batch \(summary.batchID))")
+        #expect(summary.description == "accounts.csv: 3 rows read, 3 inserted, 0 updated, 0 unchanged (batch \(summary.batchID))")
         let db = try fixture.cartero.superuser()
         let first = try db.queryRow("""
             SELECT regional, titular, estrato, saldo_mora::text, fecha_mora, cobro_juridico, saneamiento, import_batch_id
@@ -29,14 +31,16 @@ import Testing
             SELECT regional, documento, estrato, saldo_mora::text, fecha_mora, cobro_juridico, saneamiento
             FROM cartero.accounts WHERE cuenta = 'AB-2'
             """)!.texts()
-        #expect(second == ["SUR", "", nil, "0.00", nil, "t", "lote"])
+        #expect(second == ["SUR", "", nil, "0.50", nil, "t", "lote"])
+        let third = try db.queryRow("SELECT fecha_mora, saneamiento FROM cartero.accounts WHERE cuenta = 'AB-3'")!.texts()
+        #expect(third == [nil, nil])
         let batch = try db.queryRow("""
             SELECT b.kind, b.file_name, b.sha256 = encode(sha256(\(Data(text.utf8))), 'hex'),
                    b.rows_read, b.rows_inserted, b.rows_updated, b.rows_unchanged, s.login
             FROM cartero.import_batches b JOIN cartero.staff s ON s.id = b.imported_by
             WHERE b.id = \(summary.batchID)
             """)!.texts()
-        #expect(batch == ["accounts", "accounts.csv", "t", "2", "2", "0", "0", "admin"])
+        #expect(batch == ["accounts", "accounts.csv", "t", "3", "3", "0", "0", "admin"])
     }
 
     @Test func paymentsAndLettersAreAppendedWithTheirAccountsRegional() async throws {

@@ -165,6 +165,10 @@ public enum ExtractImport {
         do {
             return .imported(try db.transaction {
                 try requireImporter(kind, on: db)
+                // One import is one big set-based job: let its hashes (duplicate
+                // cuentas, accounts joined to payments) stay in memory, for this
+                // transaction only.
+                try db.execute("SELECT set_config('work_mem', '256MB', true)")
                 let staged = try ExtractStaging.load(kind, file: file, on: db, progress: progress)
                 progress(.validating)
                 try ExtractValidation.check(staged, on: db)

@@ -49,13 +49,19 @@ enum ExtractMerge {
         ("municipio", "s.municipio"),
         ("ruta", "coalesce(s.ruta, '')"),
         ("uso", "s.uso"),
-        ("estrato", "nullif(btrim(s.estrato), '')::smallint"),
+        ("estrato", "\(blankIsNull("s.estrato"))::smallint"),
         ("facturacion", "s.facturacion"),
         ("saldo_mora", "s.saldo_mora::numeric(14,2)"),
-        ("fecha_mora", "nullif(btrim(s.fecha_mora), '')::date"),
+        ("fecha_mora", "\(blankIsNull("s.fecha_mora"))::date"),
         ("cobro_juridico", "s.cobro_juridico = 'S'"),
-        ("saneamiento", "nullif(btrim(s.saneamiento), '')"),
+        ("saneamiento", "\(blankIsNull("s.saneamiento"))"),
     ]
+
+    /// A validated optional value, NULL when blank: blank is the only kind of value
+    /// that starts with a space, so only those are trimmed.
+    private static func blankIsNull(_ c: String) -> String {
+        "CASE WHEN \(c) LIKE ' %' THEN NULL ELSE nullif(\(c), '') END"
+    }
 
     /// Upserts by cuenta. Only a row that differs in some field is updated, so a
     /// re-import leaves `updated_at` and `import_batch_id` alone. Marks set by Cartero
@@ -69,18 +75,25 @@ enum ExtractMerge {
                 SELECT DISTINCT ON (cuenta) cuenta, old_direccion, new_direccion, new_barrio
                 FROM cartero.account_address_changes
                 ORDER BY cuenta, id DESC
-            ), merged AS (
-                INSERT INTO cartero.accounts AS a (cuenta, \(unsafeSQL: columns.joined(separator: ", ")), import_batch_id)
-                SELECT s.cuenta, \(unsafeSQL: accountFields.map(\.value).joined(separator: ",\n       ")),
-                       \(batch)::bigint
+            ), incoming AS (
+                SELECT s.cuenta, \(unsafeSQL: accountFields.map { "\($0.value) AS \($0.column)" }.joined(separator: ",\n       "))
                 FROM pg_temp.import_staging s
                 LEFT JOIN latest ON latest.cuenta = s.cuenta
+            ), merged AS (
+                INSERT INTO cartero.accounts AS a (cuenta, \(unsafeSQL: columns.joined(separator: ", ")), import_batch_id)
+                SELECT i.*, \(batch)::bigint
+                FROM incoming i
+                -- A row equal to its stored account is not even offered to the upsert,
+                -- which would lock (write) each such row only to skip it.
+                WHERE NOT EXISTS (
+                    SELECT FROM cartero.accounts stored
+                    WHERE stored.cuenta = i.cuenta AND \(unsafeSQL: same("stored", "i", columns))
+                )
                 ON CONFLICT (cuenta) DO UPDATE
                 SET \(unsafeSQL: columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
                     import_batch_id = excluded.import_batch_id,
                     updated_at = now()
-                WHERE (\(unsafeSQL: columns.map { "a.\($0)" }.joined(separator: ", ")))
-                      IS DISTINCT FROM (\(unsafeSQL: columns.map { "excluded.\($0)" }.joined(separator: ", ")))
+                WHERE NOT \(unsafeSQL: same("a", "excluded", columns))
                 -- xmax is 0 on a row this statement inserted, our xid on one it updated.
                 RETURNING a.xmax = 0 AS inserted
             )
@@ -94,6 +107,11 @@ enum ExtractMerge {
             throw CarteroError.forbidden(
                 "the file holds accounts that belong to another regional, which you may not change; nothing was imported")
         }
+    }
+
+    /// `(l.c1, …) IS NOT DISTINCT FROM (r.c1, …)`: NULL equals NULL.
+    private static func same(_ l: String, _ r: String, _ columns: [String]) -> String {
+        "(\(columns.map { "\(l).\($0)" }.joined(separator: ", "))) IS NOT DISTINCT FROM (\(columns.map { "\(r).\($0)" }.joined(separator: ", ")))"
     }
 
     /// Appends rows for existing accounts, each with its account's regional; a row

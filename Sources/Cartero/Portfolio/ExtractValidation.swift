@@ -100,7 +100,7 @@ enum ExtractValidation {
             let said = words.dropLast().joined(separator: ", ") + " or " + words.last!
             whens.append(("\(c) NOT IN (\(list))", "\(quoted) || ' must be \(said)'"))
         case .estrato:
-            whens.append(("\(c) !~ '^[1-6]$'", "\(quoted) || ' must be a number from 1 to 6'"))
+            whens.append(("\(c) NOT IN ('1', '2', '3', '4', '5', '6')", "\(quoted) || ' must be a number from 1 to 6'"))
             // Only when uso is a valid word: a wrong uso has its own message.
             let others = ExtractKind.usos.filter { $0 != "residencial" }.map { "'\($0)'" }.joined(separator: ", ")
             whens.append(("s.uso IN (\(others))", "'only residential accounts have an estrato (uso is ' || s.uso || ')'"))
@@ -108,8 +108,8 @@ enum ExtractValidation {
             whens.append((
                 "\(c) !~ '^[0-9]+([.][0-9]{1,2})?$'",
                 "\(quoted) || ' is not an amount: digits, then at most two decimals after a point, no sign, no thousands separators'"))
-            // numeric(14,2): at most 12 digits before the point.
-            whens.append(("ltrim(\(c), '0') !~ '^[0-9]{0,12}([.]|$)'", "\(quoted) || ' is too large'"))
+            // numeric(14,2): at most 12 digits before the point (leading zeros aside).
+            whens.append(("octet_length(\(c)) > 12 AND octet_length(ltrim(split_part(\(c), '.', 1), '0')) > 12", "\(quoted) || ' is too large'"))
             if positive {
                 whens.append(("\(c) ~ '^[0.]+$'", "'must be greater than 0'"))
             }
@@ -126,11 +126,18 @@ enum ExtractValidation {
                 """, notADay))
         }
         let rest = whens.map { "WHEN \($0.0) THEN \($0.1)" }.joined(separator: " ")
-        return "CASE WHEN coalesce(btrim(\(c)), '') = '' THEN \(blank) \(rest) END"
+        return "CASE WHEN \(isBlank(c)) THEN \(blank) \(rest) END"
     }
 
+    /// NULL, empty or only spaces. Cheaper than `btrim` on every value: only a value
+    /// that starts with a space is trimmed.
+    static func isBlank(_ c: String) -> String {
+        "(coalesce(\(c), '') = '' OR (\(c) LIKE ' %' AND btrim(\(c)) = ''))"
+    }
+
+    /// An unanchored negated class and a length: several times faster than `^[…]{1,20}$`.
     private static func cuentaFormat(_ c: String, _ quoted: String) -> (String, String) {
-        ("\(c) !~ '^[A-Za-z0-9-]{1,20}$'", "\(quoted) || ' is not an account number (1 to 20 letters, digits or -)'")
+        ("\(c) ~ '[^A-Za-z0-9-]' OR octet_length(\(c)) > 20", "\(quoted) || ' is not an account number (1 to 20 letters, digits or -)'")
     }
 }
 
