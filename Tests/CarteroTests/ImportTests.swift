@@ -125,6 +125,27 @@ import Testing
         #expect(try fixture.counts() == [0, 0, 0, 0])
     }
 
+    @Test func progressCountsEveryByteOfTheFile() async throws {
+        // Bigger than one 256 KB chunk, so the header's chunk and at least one more are sent.
+        let file = try fixture.write(ImportFixture.accounts((1...4000).map { ["cuenta": "\(10_000 + $0)"] }), as: "big.csv")
+        let size = Int64(try Data(contentsOf: file).count)
+        #expect(size > 300_000)
+        let admin = try await fixture.cartero.admin
+        let events = try await fixture.cartero.database.transaction(as: admin) { db in
+            var events: [String] = []
+            _ = try ExtractImport.run(.accounts, file: file, on: db) { progress in
+                switch progress {
+                case .sending(let bytes, let total): events.append("\(bytes)/\(total)")
+                case .validating: events.append("validating")
+                case .merging: events.append("merging")
+                }
+            }
+            return events
+        }
+        #expect(events.count >= 4)
+        #expect(Array(events.suffix(3)) == ["\(size)/\(size)", "validating", "merging"])
+    }
+
     // MARK: - Validation, rule by rule
 
     @Test func everyAccountRuleHasItsMessageAndLine() async throws {

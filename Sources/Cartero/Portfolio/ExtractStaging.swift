@@ -62,7 +62,7 @@ struct ExtractStaging {
         var staging = try ExtractStaging(kind: kind, header: header.names)
         try db.execute("DROP TABLE IF EXISTS pg_temp.import_staging")
         try db.execute(staging.createStatement)
-        var sent = Int64(header.dataOffset)
+        var sent = Int64(head.count)  // the header and the first records, read already
         do {
             let rows = try db.copyIn(staging.copyStatement) { writer in
                 try head[header.dataOffset...].withUnsafeBytes { try writer.write($0) }
