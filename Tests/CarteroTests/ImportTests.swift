@@ -122,7 +122,17 @@ import Testing
         #expect(try await fixture.rejected(.letters, file: file).lines == [
             "line 3: the text is not valid UTF-8; save the file as CSV UTF-8"
         ])
+        #expect(try await fixture.rejected(.letters, "cuenta,fecha_envio\r\n1,2024-01-01\n2,2024-01-01\r\n").lines == [
+            "line 3: the line breaks are mixed (Windows CRLF and Unix LF); save the file again as CSV"
+        ])
+        #expect(try await fixture.rejected(.letters, "cuenta,fecha_envio\n1,2024-01-01\n\n").lines == ["line 3: the line is empty"])
         #expect(try fixture.counts() == [0, 0, 0, 0])
+    }
+
+    @Test func windowsLineBreaksAndAMissingFinalLineBreakAreFine() async throws {
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001"]]))
+        let summary = try await fixture.imported(.letters, "\u{FEFF}cuenta,fecha_envio\r\n1001,2024-01-01\r\n\"1001\",2024-01-02")
+        #expect((summary.rowsRead, summary.inserted) == (2, 2))
     }
 
     @Test func progressCountsEveryByteOfTheFile() async throws {

@@ -145,6 +145,8 @@ struct ExtractStaging {
                 message = context.hasSuffix(": \"\"")
                     ? "the line is empty"
                     : "the row has fewer fields than the header (\(staging.targets.count))"
+            } else if error.message.hasSuffix("carriage return found in data") || error.message.hasSuffix("newline found in data") {
+                message = "the line breaks are mixed (Windows CRLF and Unix LF); save the file again as CSV"
             } else if error.message.hasPrefix("unterminated CSV quoted field") {
                 message = "a quoted field is not closed"
             } else {
