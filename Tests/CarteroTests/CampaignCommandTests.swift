@@ -11,29 +11,9 @@ import Testing
 
     init() throws { cartero = try TestCartero("campaign_cli") }
 
-    struct Output {
-        var status: Int32
-        var out: String
-        var err: String
-    }
-
-    func run(_ arguments: [String], as login: String = "coord.norte") throws -> Output {
-        let process = Process()
-        process.executableURL = try TestDatabase.repository.appendingPathComponent(".build/debug/cartero")
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = cartero.conninfo
-        environment["CARTERO_USER"] = login
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+    /// Runs `cartero arguments…` on this suite's database, acting as `login`.
+    func run(_ arguments: [String], as login: String = "coord.norte") throws -> CLIRun {
+        try CarteroCLI(conninfo: cartero.conninfo).run(arguments, as: login)
     }
 
     func portfolio() async throws {

@@ -9,43 +9,11 @@ import Testing
 
     init() async throws { fixture = try await ImportFixture("import_cli") }
 
-    struct Run {
-        let status: Int32
-        let out: String
-        let err: String
-    }
-
-    /// The `cartero` built beside the test bundle.
-    static var executable: URL? {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        return [beside, beside.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("cartero") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
-    func cartero(_ arguments: String...) throws -> Run {
-        let executable = try #require(Self.executable, "cartero is not built beside the tests")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = fixture.cartero.conninfo
-        environment["CARTERO_USER"] = nil
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting, so a full pipe cannot stall the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
-    }
+    var cli: CarteroCLI { CarteroCLI(conninfo: fixture.cartero.conninfo) }
 
     @Test func anImportPrintsOneSummaryLine() async throws {
         let file = try fixture.write(ImportFixture.accounts([["cuenta": "1001"], ["cuenta": "1002"]]), as: "accounts.csv")
-        let run = try cartero("import", "accounts", file.path)
+        let run = try cli.run(["import", "accounts", file.path])
         #expect(run.status == 0)
         #expect(run.err == "")
         let batch = try fixture.value("SELECT max(id) FROM cartero.import_batches", as: Int.self)
@@ -55,7 +23,7 @@ import Testing
     @Test func aRejectedFilePrintsTheFirstHundredErrorsThenTheCountAndExitsOne() async throws {
         let rows = (1...150).map { ["cuenta": "\(5000 + $0)", "saldo_mora": "1.000,00"] }
         let file = try fixture.write(ImportFixture.accounts(rows), as: "accounts.csv")
-        let run = try cartero("import", "accounts", file.path)
+        let run = try cli.run(["import", "accounts", file.path])
         #expect(run.status == 1)
         #expect(run.out == "")
         let lines = run.err.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -70,7 +38,7 @@ import Testing
     @Test func aMemberImportsOnlyWhatHeMay() async throws {
         try await fixture.cartero.addMember("c.norte", role: .coordinador, regional: "NORTE")
         let file = try fixture.write(ImportFixture.accounts([["cuenta": "1001", "regional": "SUR"]]), as: "accounts.csv")
-        let run = try cartero("import", "accounts", file.path, "--as", "c.norte")
+        let run = try cli.run(["import", "accounts", file.path, "--as", "c.norte"])
         #expect(run.status == 1)
         #expect(run.err.hasPrefix("line 2: regional: you may not import accounts of regional SUR\n"))
         #expect(try fixture.counts() == [0, 0, 0, 0])
@@ -79,28 +47,28 @@ import Testing
     @Test func theSampleIsDeterministicAndImportsCleanly() async throws {
         let first = fixture.directory.appendingPathComponent("sample1")
         let second = fixture.directory.appendingPathComponent("sample2")
-        let run = try cartero("sample", "--accounts", "400", "--regionals", "2", "--seed", "7", "--as-of", "2026-03-31", "--out", first.path)
+        let run = try cli.run(["sample", "--accounts", "400", "--regionals", "2", "--seed", "7", "--as-of", "2026-03-31", "--out", first.path])
         #expect(run.status == 0)
         #expect(run.out.contains("\naccounts.csv    400  accounts\n"))
         #expect(run.out.contains("cartero regional add NORTE 'Regional Norte'"))
         #expect(run.out.contains("cartero regional add SUR 'Regional Sur'"))
-        _ = try cartero("sample", "--accounts", "400", "--regionals", "2", "--seed", "7", "--as-of", "2026-03-31", "--out", second.path)
+        _ = try cli.run(["sample", "--accounts", "400", "--regionals", "2", "--seed", "7", "--as-of", "2026-03-31", "--out", second.path])
         for name in ["accounts.csv", "payments.csv", "letters.csv", "regionals.csv"] {
             let a = try Data(contentsOf: first.appendingPathComponent(name))
             let b = try Data(contentsOf: second.appendingPathComponent(name))
             #expect(a == b, "\(name) differs between two runs with the same seed")
         }
         for kind in ["accounts", "payments", "letters"] {
-            let imported = try cartero("import", kind, first.appendingPathComponent("\(kind).csv").path)
+            let imported = try cli.run(["import", kind, first.appendingPathComponent("\(kind).csv").path])
             #expect(imported.status == 0, "\(kind): \(imported.err)")
-            let again = try cartero("import", kind, first.appendingPathComponent("\(kind).csv").path)
+            let again = try cli.run(["import", kind, first.appendingPathComponent("\(kind).csv").path])
             #expect(again.out.contains(" 0 inserted, 0 updated, "), "\(kind) again: \(again.out)")
         }
         #expect(try fixture.value("SELECT count(*) FROM cartero.accounts", as: Int.self) == 400)
     }
 
     @Test func sampleRefusesADateThatDoesNotExist() throws {
-        let run = try cartero("sample", "--accounts", "1", "--as-of", "2026-02-30", "--out", fixture.directory.path)
+        let run = try cli.run(["sample", "--accounts", "1", "--as-of", "2026-02-30", "--out", fixture.directory.path])
         #expect(run.status == 2)
         #expect(run.err.contains("--as-of must be a date YYYY-MM-DD, got '2026-02-30'"))
     }

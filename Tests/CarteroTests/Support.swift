@@ -1,6 +1,8 @@
 import Cartero
 import CarteroTesting
+import Foundation
 import PQ
+import Testing
 
 /// A migrated database of its own for one suite, with helpers to act as members.
 struct TestCartero {
@@ -41,4 +43,65 @@ struct TestCartero {
     /// A plain connection as the login of the test server (a superuser), for checks
     /// that must not go through row-level security.
     func superuser() throws -> Connection { try Connection(conninfo) }
+}
+
+/// What one run of the `cartero` executable gave back.
+struct CLIRun {
+    let status: Int32
+    let out: String
+    let err: String
+}
+
+/// The built `cartero` executable run as a script runs it, on one database:
+/// `DATABASE_URL` is `conninfo`, and `CARTERO_USER` is the login (unset when nil).
+struct CarteroCLI {
+    let conninfo: String
+
+    /// The `cartero` built beside the test bundle (`swift build --build-tests` builds both).
+    static var executable: URL? {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        return [beside, beside.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("cartero") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// Runs `cartero arguments…` to its end. Standard input is `stdin`, or empty when nil.
+    /// stdout and stderr go to files, not pipes, so a child that writes a lot to one
+    /// of them while the other is being read cannot stall.
+    func run(_ arguments: [String], as login: String? = nil, stdin: String? = nil) throws -> CLIRun {
+        let executable = try #require(Self.executable, "cartero is not built beside the tests")
+        let files = FileManager.default
+        let scratch = files.temporaryDirectory.appendingPathComponent(TestDatabase.uniqueName("cli"))
+        try files.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? files.removeItem(at: scratch) }
+
+        func handle(_ name: String, contents: String = "", forWriting: Bool) throws -> (URL, FileHandle) {
+            let url = scratch.appendingPathComponent(name)
+            guard files.createFile(atPath: url.path, contents: Data(contents.utf8)) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
+            return (url, forWriting ? try FileHandle(forWritingTo: url) : try FileHandle(forReadingFrom: url))
+        }
+        let (_, input) = try handle("stdin", contents: stdin ?? "", forWriting: false)
+        let (outURL, out) = try handle("stdout", forWriting: true)
+        let (errURL, err) = try handle("stderr", forWriting: true)
+
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = conninfo
+        environment["CARTERO_USER"] = login
+        process.environment = environment
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = err
+        defer { for handle in [input, out, err] { try? handle.close() } }
+        try process.run()
+        process.waitUntilExit()
+        return CLIRun(
+            status: process.terminationStatus,
+            out: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            err: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
 }
