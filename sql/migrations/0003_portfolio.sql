@@ -4,9 +4,8 @@
 --
 -- Row rules: an admin sees and writes every regional; any other member only his own
 -- regional, for reads and writes alike (USING and WITH CHECK). Tables with regional data
--- carry their own regional column, so a policy never needs a join. A row that copies an
--- account's regional references accounts (cuenta, regional) ON UPDATE CASCADE: when an
--- extract moves an account to another regional, its rows follow it.
+-- carry their own regional column, so a policy never needs a join. When an extract
+-- moves an account to another regional, the importer moves the rows that copy it.
 --
 -- Text fields the extract may leave empty (documento, direccion, barrio, ruta) are
 -- stored as '' (NOT NULL): the CSV says empty, and a reader never has to ask whether
@@ -64,7 +63,7 @@ GRANT UPDATE (rows_read, rows_inserted, rows_updated, rows_unchanged) ON cartero
 
 CREATE TABLE cartero.accounts (
     cuenta text PRIMARY KEY CHECK (cuenta ~ '^[A-Za-z0-9-]{1,20}$'),
-    regional text NOT NULL REFERENCES cartero.regionals,
+    regional text NOT NULL,
     titular text NOT NULL,
     documento text NOT NULL DEFAULT '',
     direccion text NOT NULL DEFAULT '',
@@ -78,13 +77,18 @@ CREATE TABLE cartero.accounts (
     fecha_mora date,
     cobro_juridico boolean NOT NULL,
     saneamiento text CHECK (saneamiento IN ('demolido', 'lote', 'doble_facturacion')),
-    import_batch_id bigint NOT NULL REFERENCES cartero.import_batches,
+    import_batch_id bigint NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT accounts_estrato_residential_only CHECK (estrato IS NULL OR uso = 'residencial'),
-    -- Target of the (cuenta, regional) foreign keys of the tables that copy the
-    -- regional; regional first, so it also serves "every account of a regional".
-    CONSTRAINT accounts_regional_cuenta_key UNIQUE (regional, cuenta)
+    CONSTRAINT accounts_estrato_residential_only CHECK (estrato IS NULL OR uso = 'residencial')
 );
+-- No foreign keys on regional and import_batch_id, and none from payments and
+-- letter_history to accounts: PostgreSQL checks a foreign key row by row, which
+-- measured 4 s per key per million rows imported (an import of 1M accounts took
+-- 30 s, 8 of them in these checks; 3.2M payments 92 s, 38 of them). The importer
+-- checks the same things set-based, in one pass, before it writes (the regional
+-- exists, the account exists), and nothing deletes regionals, accounts or batches:
+-- cartero_app has no DELETE on them. When an account moves to another regional,
+-- the importer moves the rows that copy its regional in the same transaction.
 COMMENT ON TABLE cartero.accounts IS 'Accounts of the portfolio as the commercial system''s last extract (accounts.csv) describes them; upserted by cuenta.';
 COMMENT ON COLUMN cartero.accounts.cuenta IS 'Account number: 1 to 20 of A-Z a-z 0-9 -.';
 COMMENT ON COLUMN cartero.accounts.regional IS 'Regional the account belongs to; decides who sees it.';
@@ -124,14 +128,15 @@ CREATE TABLE cartero.account_cleanup_marks (
     set_at timestamptz NOT NULL DEFAULT now(),
     cleared_by bigint REFERENCES cartero.staff,
     cleared_at timestamptz,
-    FOREIGN KEY (regional, cuenta) REFERENCES cartero.accounts (regional, cuenta) ON UPDATE CASCADE,
+    -- A few rows per account, written one at a time: a foreign key costs nothing here.
+    FOREIGN KEY (cuenta) REFERENCES cartero.accounts (cuenta),
     CONSTRAINT account_cleanup_marks_cleared_together CHECK ((cleared_by IS NULL) = (cleared_at IS NULL))
 );
 COMMENT ON TABLE cartero.account_cleanup_marks IS
 'Clean-up (saneamiento) marks set by Cartero, e.g. by a resolved facturación case. Kept apart from accounts because every import rewrites the extract''s columns; a mark here survives it. An active mark excludes the account from campaigns like the extract''s own mark.';
 COMMENT ON COLUMN cartero.account_cleanup_marks.id IS 'Surrogate key.';
 COMMENT ON COLUMN cartero.account_cleanup_marks.cuenta IS 'The marked account.';
-COMMENT ON COLUMN cartero.account_cleanup_marks.regional IS 'The account''s regional, copied for row-level security; follows the account (ON UPDATE CASCADE).';
+COMMENT ON COLUMN cartero.account_cleanup_marks.regional IS 'The account''s regional, copied for row-level security; moved with the account by the importer when an extract moves it.';
 COMMENT ON COLUMN cartero.account_cleanup_marks.mark IS 'demolido, lote or doble_facturacion.';
 COMMENT ON COLUMN cartero.account_cleanup_marks.note IS 'Why the mark was set (e.g. the case it comes from); may be ''''.';
 COMMENT ON COLUMN cartero.account_cleanup_marks.set_by IS 'The member who set the mark.';
@@ -148,7 +153,8 @@ CREATE POLICY "members work on the clean-up marks of their own regional" ON cart
     USING ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()))
     WITH CHECK ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()));
 GRANT SELECT, INSERT ON cartero.account_cleanup_marks TO cartero_app;
-GRANT UPDATE (cleared_by, cleared_at) ON cartero.account_cleanup_marks TO cartero_app;
+-- regional: the importer moves the mark with its account.
+GRANT UPDATE (cleared_by, cleared_at, regional) ON cartero.account_cleanup_marks TO cartero_app;
 
 CREATE TABLE cartero.account_address_changes (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -161,13 +167,13 @@ CREATE TABLE cartero.account_address_changes (
     note text NOT NULL DEFAULT '',
     changed_by bigint NOT NULL DEFAULT cartero.current_staff_id() REFERENCES cartero.staff,
     changed_at timestamptz NOT NULL DEFAULT now(),
-    FOREIGN KEY (regional, cuenta) REFERENCES cartero.accounts (regional, cuenta) ON UPDATE CASCADE
+    FOREIGN KEY (cuenta) REFERENCES cartero.accounts (cuenta)
 );
 COMMENT ON TABLE cartero.account_address_changes IS
 'Address changes made in Cartero (facturación''s direccion_actualizada), append-only: the old and the new address. The change is also written to accounts.direccion/barrio; it is kept apart because the next extract rewrites those columns: an import must not put back the address a change replaced (incoming direccion = old_direccion of the account''s latest change) until the commercial system shows a different one.';
 COMMENT ON COLUMN cartero.account_address_changes.id IS 'Surrogate key; a later change of the same account has a greater id.';
 COMMENT ON COLUMN cartero.account_address_changes.cuenta IS 'The account whose address changed.';
-COMMENT ON COLUMN cartero.account_address_changes.regional IS 'The account''s regional, copied for row-level security; follows the account (ON UPDATE CASCADE).';
+COMMENT ON COLUMN cartero.account_address_changes.regional IS 'The account''s regional, copied for row-level security; moved with the account by the importer when an extract moves it.';
 COMMENT ON COLUMN cartero.account_address_changes.old_direccion IS 'Address before the change.';
 COMMENT ON COLUMN cartero.account_address_changes.old_barrio IS 'Neighbourhood before the change.';
 COMMENT ON COLUMN cartero.account_address_changes.new_direccion IS 'Address after the change.';
@@ -182,8 +188,9 @@ CREATE POLICY "members work on the address changes of their own regional" ON car
     FOR ALL
     USING ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()))
     WITH CHECK ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()));
--- Append-only: no UPDATE, no DELETE.
-GRANT SELECT, INSERT ON cartero.account_address_changes TO cartero_app;
+-- Append-only: no DELETE, and no UPDATE but of the regional, which the importer
+-- moves with the account.
+GRANT SELECT, INSERT, UPDATE (regional) ON cartero.account_address_changes TO cartero_app;
 
 -- ---------------------------------------------------------------------------
 -- payments
@@ -195,15 +202,14 @@ CREATE TABLE cartero.payments (
     fecha date NOT NULL,
     valor numeric(14,2) NOT NULL CHECK (valor > 0),
     referencia text NOT NULL DEFAULT '',
-    import_batch_id bigint NOT NULL REFERENCES cartero.import_batches,
-    FOREIGN KEY (regional, cuenta) REFERENCES cartero.accounts (regional, cuenta) ON UPDATE CASCADE,
-    -- A row equal in all four fields to one stored is skipped (ON CONFLICT DO NOTHING).
+    import_batch_id bigint NOT NULL,
+    -- No foreign keys: see cartero.accounts. A row equal in all four fields to one stored is skipped (ON CONFLICT DO NOTHING).
     CONSTRAINT payments_same_payment_once UNIQUE (cuenta, fecha, valor, referencia)
 );
 COMMENT ON TABLE cartero.payments IS 'Payments (abonos) from payments.csv, appended; a payment after a campaign''s cut date - 1 month excludes the account (abono_reciente).';
 COMMENT ON COLUMN cartero.payments.id IS 'Surrogate key.';
 COMMENT ON COLUMN cartero.payments.cuenta IS 'The account paid.';
-COMMENT ON COLUMN cartero.payments.regional IS 'The account''s regional, copied so row-level security and segmentation need no join; follows the account (ON UPDATE CASCADE).';
+COMMENT ON COLUMN cartero.payments.regional IS 'The account''s regional, copied so row-level security and segmentation need no join; moved with the account by the importer when an extract moves it.';
 COMMENT ON COLUMN cartero.payments.fecha IS 'Date of the payment.';
 COMMENT ON COLUMN cartero.payments.valor IS 'Amount paid in COP, > 0.';
 COMMENT ON COLUMN cartero.payments.referencia IS 'Receipt number; '''' when the extract has none.';
@@ -216,8 +222,9 @@ CREATE POLICY "members work on the payments of their own regional" ON cartero.pa
     FOR ALL
     USING ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()))
     WITH CHECK ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()));
--- Appended only: no UPDATE, no DELETE (INSERT ... ON CONFLICT DO NOTHING needs neither).
-GRANT SELECT, INSERT ON cartero.payments TO cartero_app;
+-- Appended only: no DELETE, and no UPDATE but of the regional, which the importer
+-- moves with the account.
+GRANT SELECT, INSERT, UPDATE (regional) ON cartero.payments TO cartero_app;
 
 -- ---------------------------------------------------------------------------
 -- letter_history
@@ -227,14 +234,14 @@ CREATE TABLE cartero.letter_history (
     cuenta text NOT NULL,
     regional text NOT NULL,
     fecha_envio date NOT NULL,
-    import_batch_id bigint NOT NULL REFERENCES cartero.import_batches,
-    FOREIGN KEY (regional, cuenta) REFERENCES cartero.accounts (regional, cuenta) ON UPDATE CASCADE,
+    import_batch_id bigint NOT NULL,
+    -- No foreign keys: see cartero.accounts.
     CONSTRAINT letter_history_same_letter_once UNIQUE (cuenta, fecha_envio)
 );
 COMMENT ON TABLE cartero.letter_history IS 'Collection letters sent before Cartero (letters.csv), appended; one sent after a campaign''s cut date - 2 months excludes the account (carta_reciente).';
 COMMENT ON COLUMN cartero.letter_history.id IS 'Surrogate key.';
 COMMENT ON COLUMN cartero.letter_history.cuenta IS 'The account the letter was sent to.';
-COMMENT ON COLUMN cartero.letter_history.regional IS 'The account''s regional, copied so row-level security and segmentation need no join; follows the account (ON UPDATE CASCADE).';
+COMMENT ON COLUMN cartero.letter_history.regional IS 'The account''s regional, copied so row-level security and segmentation need no join; moved with the account by the importer when an extract moves it.';
 COMMENT ON COLUMN cartero.letter_history.fecha_envio IS 'Date the letter was sent.';
 COMMENT ON COLUMN cartero.letter_history.import_batch_id IS 'The import batch that brought the row.';
 -- Segmentation: the accounts of a regional with a letter after a date, index only.
@@ -245,4 +252,4 @@ CREATE POLICY "members work on the letter history of their own regional" ON cart
     FOR ALL
     USING ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()))
     WITH CHECK ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()));
-GRANT SELECT, INSERT ON cartero.letter_history TO cartero_app;
+GRANT SELECT, INSERT, UPDATE (regional) ON cartero.letter_history TO cartero_app;
