@@ -25,8 +25,7 @@ struct SampleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let date = asOf.flatMap { CalendarDate($0) } ?? Self.today
-        let options = SampleExtract.Options(
-            accounts: accounts, regionals: regionals, seed: seed, asOf: (date.year, date.month, date.day))
+        let options = SampleExtract.Options(accounts: accounts, regionals: regionals, seed: seed, asOf: date)
         let directory = URL(fileURLWithPath: out)
         let summary: SampleExtract.Summary
         do {
