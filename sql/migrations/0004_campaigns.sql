@@ -164,7 +164,7 @@ CREATE TABLE cartero.campaign_accounts (
     campaign_id bigint NOT NULL,
     prioridad integer,
     dias_mora integer,
-    cuenta text NOT NULL,
+    cuenta text COLLATE "C" NOT NULL,
     regional text NOT NULL,
     saldo_mora numeric(14,2) NOT NULL,
     uso text NOT NULL,
@@ -212,7 +212,7 @@ GRANT SELECT, INSERT, DELETE ON cartero.campaign_accounts TO cartero_app;
 -- the approved, not yet dispatched campaigns, so reading it by regional or campaign
 -- scans a small table.
 CREATE TABLE cartero.account_reservations (
-    cuenta text PRIMARY KEY,
+    cuenta text COLLATE "C" PRIMARY KEY,
     campaign_id bigint NOT NULL,
     regional text NOT NULL,
     reserved_at timestamptz NOT NULL DEFAULT now()

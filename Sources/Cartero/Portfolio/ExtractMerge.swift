@@ -78,30 +78,33 @@ enum ExtractMerge {
     /// Returns (inserted, updated).
     private static func upsertAccounts(batch: Int64, on db: Connection) throws -> (Int, Int) {
         let columns = accountFields.map(\.column)
-        try db.execute("""
-            CREATE TEMP TABLE import_incoming ON COMMIT DROP AS
-            WITH latest AS (
-                SELECT DISTINCT ON (cuenta) cuenta, old_direccion, new_direccion, new_barrio
-                FROM cartero.account_address_changes
-                ORDER BY cuenta, id DESC
-            )
-            SELECT s.cuenta, \(unsafeSQL: accountFields.map { "\($0.value) AS \($0.column)" }.joined(separator: ",\n       "))
-            FROM pg_temp.import_staging s
-            LEFT JOIN latest ON latest.cuenta = s.cuenta
-            """)
+        // The staged rows, typed, as `i`; written out in each statement rather than kept
+        // in a temporary table, which cost 1.6 s per million rows. On a first import the
+        // UPDATE finds no account and never reads them.
+        let incoming: Query = """
+            (
+                SELECT s.cuenta, \(unsafeSQL: accountFields.map { "\($0.value) AS \($0.column)" }.joined(separator: ",\n       "))
+                FROM pg_temp.import_staging s
+                LEFT JOIN (
+                    SELECT DISTINCT ON (cuenta) cuenta, old_direccion, new_direccion, new_barrio
+                    FROM cartero.account_address_changes
+                    ORDER BY cuenta, id DESC
+                ) latest ON latest.cuenta = s.cuenta
+            ) i
+            """
         try moveCopiedRegionals(on: db)
         do {
             let updated = try db.execute("""
                 UPDATE cartero.accounts a
                 SET \(unsafeSQL: columns.map { "\($0) = i.\($0)" }.joined(separator: ", ")),
                     import_batch_id = \(batch), updated_at = now()
-                FROM pg_temp.import_incoming i
+                FROM \(incoming)
                 WHERE a.cuenta = i.cuenta AND NOT \(unsafeSQL: same("a", "i", columns))
                 """).affectedRows
             let inserted = try db.execute("""
                 INSERT INTO cartero.accounts (cuenta, \(unsafeSQL: columns.joined(separator: ", ")), import_batch_id)
                 SELECT i.*, \(batch)::bigint
-                FROM pg_temp.import_incoming i
+                FROM \(incoming)
                 WHERE NOT EXISTS (SELECT FROM cartero.accounts a WHERE a.cuenta = i.cuenta)
                 """).affectedRows
             return (inserted, updated)
@@ -118,8 +121,8 @@ enum ExtractMerge {
     private static func moveCopiedRegionals(on db: Connection) throws {
         let moved = try db.execute("""
             CREATE TEMP TABLE import_moved ON COMMIT DROP AS
-            SELECT i.cuenta, i.regional FROM pg_temp.import_incoming i
-            JOIN cartero.accounts a ON a.cuenta = i.cuenta AND a.regional <> i.regional
+            SELECT s.cuenta, s.regional FROM pg_temp.import_staging s
+            JOIN cartero.accounts a ON a.cuenta = s.cuenta AND a.regional <> s.regional
             """).affectedRows
         guard moved > 0 else { return }
         for table in ["payments", "letter_history", "account_cleanup_marks", "account_address_changes"] {

@@ -63,10 +63,12 @@ enum ExtractValidation {
                 SELECT s.line, ARRAY[\(slots.joined(separator: ",\n"))]::text[] AS problems
                 FROM pg_temp.import_staging s
                 \(joins.joined(separator: "\n"))
-                WHERE num_nonnulls(\(slots.joined(separator: ",\n"))) > 0
+                -- OFFSET 0 keeps this subquery apart, so each check runs once per
+                -- record: flattened, its filter below would run every check again.
+                OFFSET 0
             ) c
             CROSS JOIN LATERAL unnest(c.problems) WITH ORDINALITY AS p(problem, position)
-            WHERE p.problem IS NOT NULL
+            WHERE num_nonnulls(VARIADIC c.problems) > 0 AND p.problem IS NOT NULL
             ORDER BY c.line, p.position
             LIMIT \(ExtractImport.reportedErrors)
             """)
