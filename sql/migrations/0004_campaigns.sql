@@ -83,13 +83,10 @@ ALTER TABLE cartero.campaigns ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "members see the campaigns of their own regional" ON cartero.campaigns
     FOR SELECT
     USING ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()));
-CREATE POLICY "coordinators create campaigns of their own regional" ON cartero.campaigns
-    FOR INSERT
-    WITH CHECK ((SELECT cartero.current_staff_is_admin())
-                OR (regional = (SELECT cartero.current_staff_regional())
-                    AND (SELECT cartero.current_staff_role()) = 'coordinador'));
-CREATE POLICY "coordinators change campaigns of their own regional" ON cartero.campaigns
-    FOR UPDATE
+-- One policy for every write: permissive policies are OR-ed per command, so for
+-- SELECT it adds nothing to the one above, and cartero_app has no DELETE.
+CREATE POLICY "coordinators create and change campaigns of their own regional" ON cartero.campaigns
+    FOR ALL
     USING ((SELECT cartero.current_staff_is_admin())
            OR (regional = (SELECT cartero.current_staff_regional())
                AND (SELECT cartero.current_staff_role()) = 'coordinador'))
@@ -189,16 +186,15 @@ ALTER TABLE cartero.campaign_accounts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "members see the evaluations of their own regional" ON cartero.campaign_accounts
     FOR SELECT
     USING ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()));
-CREATE POLICY "coordinators write the evaluations of their own regional" ON cartero.campaign_accounts
-    FOR INSERT
+-- Writes (INSERT, DELETE; cartero_app has no UPDATE) in one policy, as on campaigns.
+CREATE POLICY "coordinators write and discard the evaluations of their own regional" ON cartero.campaign_accounts
+    FOR ALL
+    USING ((SELECT cartero.current_staff_is_admin())
+           OR (regional = (SELECT cartero.current_staff_regional())
+               AND (SELECT cartero.current_staff_role()) = 'coordinador'))
     WITH CHECK ((SELECT cartero.current_staff_is_admin())
                 OR (regional = (SELECT cartero.current_staff_regional())
                     AND (SELECT cartero.current_staff_role()) = 'coordinador'));
-CREATE POLICY "coordinators discard the evaluations of their own regional" ON cartero.campaign_accounts
-    FOR DELETE
-    USING ((SELECT cartero.current_staff_is_admin())
-           OR (regional = (SELECT cartero.current_staff_regional())
-               AND (SELECT cartero.current_staff_role()) = 'coordinador'));
 GRANT SELECT, INSERT, DELETE ON cartero.campaign_accounts TO cartero_app;
 
 -- ---------------------------------------------------------------------------
@@ -228,16 +224,15 @@ ALTER TABLE cartero.account_reservations ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "members see the reservations of their own regional" ON cartero.account_reservations
     FOR SELECT
     USING ((SELECT cartero.current_staff_is_admin()) OR regional = (SELECT cartero.current_staff_regional()));
-CREATE POLICY "coordinators reserve accounts of their own regional" ON cartero.account_reservations
-    FOR INSERT
+-- Writes (INSERT, DELETE; cartero_app has no UPDATE) in one policy, as on campaigns.
+CREATE POLICY "coordinators reserve and release accounts of their own regional" ON cartero.account_reservations
+    FOR ALL
+    USING ((SELECT cartero.current_staff_is_admin())
+           OR (regional = (SELECT cartero.current_staff_regional())
+               AND (SELECT cartero.current_staff_role()) = 'coordinador'))
     WITH CHECK ((SELECT cartero.current_staff_is_admin())
                 OR (regional = (SELECT cartero.current_staff_regional())
                     AND (SELECT cartero.current_staff_role()) = 'coordinador'));
-CREATE POLICY "coordinators release accounts of their own regional" ON cartero.account_reservations
-    FOR DELETE
-    USING ((SELECT cartero.current_staff_is_admin())
-           OR (regional = (SELECT cartero.current_staff_regional())
-               AND (SELECT cartero.current_staff_role()) = 'coordinador'));
 GRANT SELECT, INSERT, DELETE ON cartero.account_reservations TO cartero_app;
 
 -- ---------------------------------------------------------------------------

@@ -1,18 +1,18 @@
 import PQ
 
 /// A campaign's result as CSV, streamed with `COPY … TO STDOUT` straight from the
-/// server: a million rows never sit in memory.
+/// server: a million rows never sit in memory. They read the analysts' views
+/// (sql/migrations/0005_reporting.sql), so a spreadsheet and a SQL query agree.
 public enum CampaignExports {
     /// Header `cuenta,prioridad`, then every selected account by rank (1 first).
     /// `write` gets the CSV in chunks; returns the number of accounts.
     @discardableResult
     public static func selection(_ id: Campaign.ID, on db: Connection, _ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         try copy(id, on: db, """
-            SELECT ca.cuenta, ca.prioridad
-              FROM cartero.campaign_accounts ca
-             WHERE ca.campaign_id = current_setting('cartero.export_campaign')::bigint
-               AND ca.prioridad IS NOT NULL
-             ORDER BY ca.prioridad
+            SELECT cuenta, prioridad
+              FROM reporting.campaign_selection
+             WHERE campaign_id = current_setting('cartero.export_campaign')::bigint
+             ORDER BY prioridad
             """, write)
     }
 
@@ -21,11 +21,10 @@ public enum CampaignExports {
     @discardableResult
     public static func exclusions(_ id: Campaign.ID, on db: Connection, _ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         try copy(id, on: db, """
-            SELECT ca.cuenta, u.motivo
-              FROM cartero.campaign_accounts ca
-             CROSS JOIN LATERAL unnest(ca.reasons) WITH ORDINALITY AS u(motivo, n)
-             WHERE ca.campaign_id = current_setting('cartero.export_campaign')::bigint
-             ORDER BY ca.cuenta COLLATE "C", u.n
+            SELECT cuenta, motivo
+              FROM reporting.campaign_exclusions
+             WHERE campaign_id = current_setting('cartero.export_campaign')::bigint
+             ORDER BY cuenta, orden
             """, write)
     }
 
