@@ -60,6 +60,9 @@ public struct CampaignParameters: Sendable, Hashable {
         c.max_letters, c.control_group_pct
         """
 
+    /// How many columns `selectList` has.
+    static let columnCount = UseClass.allCases.count + 5
+
     /// Reads the columns of `selectList` from `row`, starting at column `first`.
     static func read(_ row: Row, from first: Int) throws -> CampaignParameters {
         var thresholds: [UseClass: Decimal] = [:]
@@ -163,17 +166,6 @@ public struct ParameterOverrides: Sendable, Hashable {
         if let controlGroupPercent, !(controlGroupPercent > 0 && controlGroupPercent < 100) {
             throw CarteroError.invalid("the control group must be a percentage greater than 0 and less than 100")
         }
-    }
-
-    public func applied(to parameters: CampaignParameters) -> CampaignParameters {
-        var result = parameters
-        result.thresholds.merge(thresholds) { _, new in new }
-        if let minDaysPastDue { result.minDaysPastDue = minDaysPastDue }
-        if let paymentWindowMonths { result.paymentWindowMonths = paymentWindowMonths }
-        if let letterWindowMonths { result.letterWindowMonths = letterWindowMonths }
-        if let maxLetters { result.maxLetters = maxLetters }
-        if let controlGroupPercent { result.controlGroupPercent = controlGroupPercent }
-        return result
     }
 
     /// The overridden columns of `cartero.campaigns` and their values. The names are

@@ -66,18 +66,20 @@ public struct Funnel: Sendable {
         // The campaign row with the overrides, as text, so that it reaches the segmentation
         // as a bound value and the planner plans for this cut date and these windows, as
         // evaluate_campaign's EXECUTE … USING does.
-        let row = try db.queryValue("""
-            SELECT jsonb_populate_record(c, \(overrides.json)::jsonb)::text
-              FROM cartero.campaigns c WHERE c.id = \(id)
-            """, as: String.self)
+        // Its parameters are read back from that same row, so what is shown is what ran.
+        let populated = try db.queryRow("""
+            SELECT \(CampaignParameters.selectList), c::text
+              FROM (SELECT (jsonb_populate_record(x, \(overrides.json)::jsonb)).* FROM cartero.campaigns x WHERE x.id = \(id)) c
+            """)!
+        let parameters = try CampaignParameters.read(populated, from: 0)
+        let row = try populated.decode(CampaignParameters.columnCount, as: String.self)
         // Like evaluate_campaign: JIT costs more than it saves on this statement.
         try db.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
         let source: Query = """
             SELECT s.reasons, s.saldo_mora, s.uso, s.facturacion
               FROM cartero.segmentation(\(row)::cartero.campaigns) s
             """
-        return try compute(
-            campaign, parameters: overrides.applied(to: campaign.parameters), isWhatIf: true, source: source, on: db)
+        return try compute(campaign, parameters: parameters, isWhatIf: true, source: source, on: db)
     }
 
     /// One pass over the evaluated accounts (`reasons`, `saldo_mora`, `uso`, `facturacion`):
