@@ -50,7 +50,7 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             let campaign = NewCampaign(
                 regional: regional, name: name, cutDate: try NewCampaign.cutDate(cutDate), parameters: try parameters.overrides())
-            let id = try await CampaignCommand.inTransaction(database) { try Campaigns.create(campaign, on: $0) }
+            let id = try await database.transaction { try Campaigns.create(campaign, on: $0) }
             Terminal.out("\(id)\n")
         }
     }
@@ -121,7 +121,7 @@ struct CampaignCommand: AsyncParsableCommand {
         /// CSV header: `id,regional,nombre,fecha_corte,estado,seleccionadas,creada_por,creada_en`
         /// (creada_en in UTC, ISO 8601).
         func run() async throws {
-            let campaigns = try await CampaignCommand.inTransaction(database) { [regional] in try Campaigns.list(regional: regional, on: $0) }
+            let campaigns = try await database.transaction { [regional] in try Campaigns.list(regional: regional, on: $0) }
             let time = ISO8601DateFormatter()
             let rows = campaigns.map { c in
                 [String(c.id), c.regional, c.name, c.cutDate.description, c.status.rawValue,
@@ -145,7 +145,7 @@ protocol CampaignAction: AsyncParsableCommand {
 
 extension CampaignAction {
     func run() async throws {
-        Terminal.out(try await CampaignCommand.inTransaction(database) { [id] in try Self.perform(id, on: $0) } + "\n")
+        Terminal.out(try await database.transaction { [id] in try Self.perform(id, on: $0) } + "\n")
     }
 }
 
@@ -157,20 +157,13 @@ extension CampaignCommand {
         _ export: @escaping @Sendable (Connection, (UnsafeRawBufferPointer) throws -> Void) throws -> Int
     ) async throws {
         do {
-            _ = try await inTransaction(database) { connection in
+            _ = try await database.transaction { connection in
                 let output = BufferedOutput()
                 let rows = try export(connection) { try output.write($0) }
                 try output.flush()
                 return rows
             }
         } catch is BufferedOutput.ReaderGone {}
-    }
-
-    /// Runs `body` in one transaction as the acting member.
-    static func inTransaction<T: Sendable>(
-        _ database: DatabaseOptions, _ body: @escaping @Sendable (Connection) throws -> T
-    ) async throws -> T {
-        try await database.withMember { db, member in try await db.transaction(as: member, .readCommitted, body) }
     }
 }
 

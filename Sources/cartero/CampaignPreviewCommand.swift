@@ -19,7 +19,7 @@ extension CampaignCommand {
 
         func run() async throws {
             let overrides = try parameters.overrides()
-            let funnel = try await CampaignCommand.inTransaction(database) { [id] connection in
+            let funnel = try await database.transaction { [id] connection in
                 overrides.isEmpty
                     ? try Funnel.stored(id, on: connection)
                     : try Funnel.whatIf(id, overrides: overrides, on: connection)

@@ -59,11 +59,18 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    /// Opens the database and resolves the acting member, then runs `body`.
-    func withMember<T>(_ body: (CarteroDatabase, ActingMember) async throws -> T) async throws -> T {
+    /// Opens the database and resolves the acting member, then runs `body` in one
+    /// transaction as that member.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let database = CarteroDatabase(conninfo: try conninfo, maxConnections: 2)
         defer { database.close() }
         let member = try await database.member(login: memberLogin)
-        return try await body(database, member)
+        return try await database.transaction(as: member, .readCommitted, body)
+    }
+
+    /// A plain connection as the login of DATABASE_URL (the owner or a superuser), for
+    /// the migrations, which must not run as cartero_app.
+    func ownerConnection() throws -> Connection {
+        try Connection(try conninfo)
     }
 }

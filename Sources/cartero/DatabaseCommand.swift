@@ -20,11 +20,6 @@ struct DatabaseCommand: AsyncParsableCommand {
         }
     }
 
-    /// Migrations run as the login of DATABASE_URL (owner or superuser), not as cartero_app.
-    static func ownerConnection(_ options: DatabaseOptions) throws -> Connection {
-        try Connection(try options.conninfo)
-    }
-
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply the pending migrations in order (idempotent).")
         @OptionGroup var database: DatabaseOptions
@@ -32,7 +27,7 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let migrator = try options.migrator()
-            let db = try DatabaseCommand.ownerConnection(database)
+            let db = try database.ownerConnection()
             let applied = try migrator.migrate(on: db) { Terminal.out("applying \($0.label)\n") }
             Terminal.out(applied.isEmpty
                 ? "database is up to date (\(migrator.migrations.count) migrations)\n"
@@ -47,7 +42,7 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let migrator = try options.migrator()
-            let db = try DatabaseCommand.ownerConnection(database)
+            let db = try database.ownerConnection()
             let rows = try migrator.status(on: db).map { status in
                 [status.migration.label, status.appliedAt.map { "applied \($0.formatted(.iso8601))" } ?? "pending"]
             }

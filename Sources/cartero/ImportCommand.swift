@@ -21,21 +21,19 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let url = URL(fileURLWithPath: file)
         let name = url.lastPathComponent
-        let outcome = try await database.withMember { db, member in
-            try await db.transaction(as: member) { [kind] connection in
-                var shownPercent = -1
-                return try ExtractImport.run(kind, file: url, on: connection) { progress in
-                    switch progress {
-                    case .sending(let bytes, let size):
-                        let percent = size > 0 ? Int(bytes * 100 / size) : 100
-                        guard percent != shownPercent else { return }
-                        shownPercent = percent
-                        Terminal.progress("\(name): sending \(percent)% of \(megabytes(size))")
-                    case .validating:
-                        Terminal.progress("\(name): checking the rows…")
-                    case .merging:
-                        Terminal.progress("\(name): merging…")
-                    }
+        let outcome = try await database.transaction { [kind] connection in
+            var shownPercent = -1
+            return try ExtractImport.run(kind, file: url, on: connection) { progress in
+                switch progress {
+                case .sending(let bytes, let size):
+                    let percent = size > 0 ? Int(bytes * 100 / size) : 100
+                    guard percent != shownPercent else { return }
+                    shownPercent = percent
+                    Terminal.progress("\(name): sending \(percent)% of \(megabytes(size))")
+                case .validating:
+                    Terminal.progress("\(name): checking the rows…")
+                case .merging:
+                    Terminal.progress("\(name): merging…")
                 }
             }
         }

@@ -12,10 +12,8 @@ struct RegionalCommand: AsyncParsableCommand {
         @Argument var name: String
 
         func run() async throws {
-            try await database.withMember { db, member in
-                let regional = try await db.transaction(as: member) { [code, name] in try Regionals.add(code: code, name: name, on: $0) }
-                Terminal.out("added regional \(regional.code) (\(regional.name))\n")
-            }
+            let regional = try await database.transaction { [code, name] in try Regionals.add(code: code, name: name, on: $0) }
+            Terminal.out("added regional \(regional.code) (\(regional.name))\n")
         }
     }
 
@@ -25,11 +23,8 @@ struct RegionalCommand: AsyncParsableCommand {
         @Flag(help: "CSV for a spreadsheet.") var csv = false
 
         func run() async throws {
-            try await database.withMember { db, member in
-                let regionals = try await db.transaction(as: member) { try Regionals.all(on: $0) }
-                let rows = regionals.map { [$0.code, $0.name] }
-                Terminal.out(csv ? CSV.line(["codigo", "nombre"]) + rows.map(CSV.line).joined() : Terminal.table(["code", "name"], rows))
-            }
+            let rows = try await database.transaction { try Regionals.all(on: $0) }.map { [$0.code, $0.name] }
+            Terminal.out(csv ? CSV.line(["codigo", "nombre"]) + rows.map(CSV.line).joined() : Terminal.table(["code", "name"], rows))
         }
     }
 }

@@ -33,9 +33,7 @@ struct StaffCommand: AsyncParsableCommand {
             let member = NewStaffMember(
                 login: login, fullName: name, role: StaffRole(rawValue: role)!, regional: regional,
                 password: password, dbLogin: dbLogin)
-            try await database.withMember { db, acting in
-                try await db.transaction(as: acting) { try StaffDirectory.add(member, on: $0) }
-            }
+            try await database.transaction { try StaffDirectory.add(member, on: $0) }
             Terminal.out("added \(member.role.rawValue) \(member.login)\(member.regional.map { " in \($0)" } ?? "")\(dbLogin ? " with a database login" : "")\n")
         }
     }
@@ -47,9 +45,7 @@ struct StaffCommand: AsyncParsableCommand {
         @Flag(help: "CSV for a spreadsheet.") var csv = false
 
         func run() async throws {
-            let members = try await database.withMember { db, acting in
-                try await db.transaction(as: acting) { [regional] in try StaffDirectory.list(regional: regional, on: $0) }
-            }
+            let members = try await database.transaction { [regional] in try StaffDirectory.list(regional: regional, on: $0) }
             let rows = members.map { m in
                 [m.login, m.fullName, m.role.rawValue, m.regional ?? "", m.active ? "S" : "N", m.dbLogin ? "S" : "N"]
             }
