@@ -127,11 +127,11 @@ struct CampaignCommand: AsyncParsableCommand {
                 [String(c.id), c.regional, c.name, c.cutDate.description, c.status.rawValue,
                  csv ? String(c.selectedCount) : Grouped.count(c.selectedCount), c.createdBy, time.string(from: c.createdAt)]
             }
-            Terminal.out(csv
-                ? CSV.line(["id", "regional", "nombre", "fecha_corte", "estado", "seleccionadas", "creada_por", "creada_en"])
-                    + rows.map(CSV.line).joined()
-                : Terminal.table(["id", "regional", "name", "cut date", "status", "selected", "created by", "created at"], rows,
-                                 rightAligned: [0, 5]))
+            Terminal.out(Terminal.listing(
+                rows, csv: csv,
+                csvHeader: ["id", "regional", "nombre", "fecha_corte", "estado", "seleccionadas", "creada_por", "creada_en"],
+                header: ["id", "regional", "name", "cut date", "status", "selected", "created by", "created at"],
+                rightAligned: [0, 5]))
         }
     }
 }

@@ -58,7 +58,7 @@ extension CampaignCommand {
             rows.append(part("seleccionadas", funnel.selected))
             rows += funnel.selectedByUse.map { part("seleccionadas_uso_\($0.use.rawValue)", $0.tally) }
             rows += funnel.selectedByBilling.map { part("seleccionadas_facturacion_\($0.billing)", $0.tally) }
-            return rows.map(CSV.line).joined()
+            return CSV.lines(rows)
         }
 
         /// The funnel for people: the campaign and its parameters, the rules, the selection.

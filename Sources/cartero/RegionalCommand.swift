@@ -24,7 +24,7 @@ struct RegionalCommand: AsyncParsableCommand {
 
         func run() async throws {
             let rows = try await database.transaction { try Regionals.all(on: $0) }.map { [$0.code, $0.name] }
-            Terminal.out(csv ? CSV.line(["codigo", "nombre"]) + rows.map(CSV.line).joined() : Terminal.table(["code", "name"], rows))
+            Terminal.out(Terminal.listing(rows, csv: csv, csvHeader: ["codigo", "nombre"], header: ["code", "name"]))
         }
     }
 }

@@ -49,9 +49,10 @@ struct StaffCommand: AsyncParsableCommand {
             let rows = members.map { m in
                 [m.login, m.fullName, m.role.rawValue, m.regional ?? "", m.active ? "S" : "N", m.dbLogin ? "S" : "N"]
             }
-            Terminal.out(csv
-                ? CSV.line(["login", "nombre", "rol", "regional", "activo", "acceso_sql"]) + rows.map(CSV.line).joined()
-                : Terminal.table(["login", "name", "role", "regional", "active", "sql"], rows))
+            Terminal.out(Terminal.listing(
+                rows, csv: csv,
+                csvHeader: ["login", "nombre", "rol", "regional", "activo", "acceso_sql"],
+                header: ["login", "name", "role", "regional", "active", "sql"]))
         }
     }
 }

@@ -42,6 +42,14 @@ enum Terminal {
         }
     }
 
+    /// The rows of a listing: with `csv` (`--csv`), CSV under `csvHeader` for a
+    /// spreadsheet; otherwise a table under `header` for people.
+    static func listing(
+        _ rows: [[String]], csv: Bool, csvHeader: [String], header: [String], rightAligned: Set<Int> = []
+    ) -> String {
+        csv ? CSV.lines([csvHeader] + rows) : table(header, rows, rightAligned: rightAligned)
+    }
+
     /// A fixed-width table for people; `--csv` gives the same rows to a spreadsheet.
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
         var widths = header.map(\.count)

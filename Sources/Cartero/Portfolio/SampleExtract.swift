@@ -99,13 +99,7 @@ public struct SampleExtract: Sendable {
 
         let used = Array(regionalCatalog.prefix(options.regionals))
         let regionalsSink = try ByteSink(regionalsURL)
-        regionalsSink.ascii("code,name\n")
-        for r in used {
-            regionalsSink.field(Array(r.code.utf8))
-            regionalsSink.put(44)
-            regionalsSink.field(Array(r.name.utf8))
-            regionalsSink.put(10)
-        }
+        regionalsSink.text(CSV.lines([["code", "name"]] + used.map { [$0.code, $0.name] }))
         try regionalsSink.close()
 
         let generator = try Generator(

@@ -116,10 +116,10 @@ extension SampleExtract {
         // MARK: Run
 
         func run(progress: ((Int) -> Void)?) throws {
-            accounts.ascii(
+            accounts.text(
                 "cuenta,regional,titular,documento,direccion,barrio,municipio,ruta,uso,estrato,facturacion,saldo_mora,fecha_mora,cobro_juridico,saneamiento\n")
-            payments.ascii("cuenta,fecha,valor,referencia\n")
-            letters.ascii("cuenta,fecha_envio\n")
+            payments.text("cuenta,fecha,valor,referencia\n")
+            letters.text("cuenta,fecha_envio\n")
             dayList.reserveCapacity(64)
 
             let total = options.accounts

@@ -52,9 +52,10 @@ extension SampleExtract {
             count &+= n
         }
 
-        func ascii(_ s: String) { bytes(Array(s.utf8)) }
+        /// Text as it is, in UTF-8, not quoted.
+        func text(_ s: String) { bytes(Array(s.utf8)) }
 
-        /// A text field, quoted as RFC 4180 says when it holds a comma, a quote or a line break.
+        /// A text field, quoted as `CSV.quote` quotes it (done on bytes: the generator writes millions).
         @inline(__always) func field(_ a: [UInt8]) {
             var quote = false
             for b in a where b == 44 || b == 34 || b == 10 || b == 13 {

@@ -7,6 +7,11 @@ public enum CSV {
         fields.map(quote).joined(separator: ",") + "\n"
     }
 
+    /// Records one after another, a line each (the header is the first record).
+    public static func lines(_ records: [[String]]) -> String {
+        records.map(line).joined()
+    }
+
     public static func quote(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
