@@ -27,13 +27,8 @@ struct SampleCommand: AsyncParsableCommand {
         let date = asOf.flatMap { CalendarDate($0) } ?? Self.today
         let options = SampleExtract.Options(accounts: accounts, regionals: regionals, seed: seed, asOf: date)
         let directory = URL(fileURLWithPath: out)
-        let summary: SampleExtract.Summary
-        do {
-            summary = try SampleExtract.write(options, to: directory) { [accounts] written in
-                Terminal.progress("writing accounts: \(accounts > 0 ? written * 100 / accounts : 100)%")
-            }
-        } catch let error as SampleExtract.InvalidOptions {
-            throw CarteroError.invalid(error.description)
+        let summary = try SampleExtract.write(options, to: directory) { [accounts] written in
+            Terminal.progress("writing accounts: \(accounts > 0 ? written * 100 / accounts : 100)%")
         }
         Terminal.endProgress()
         let names = Dictionary(uniqueKeysWithValues: SampleExtract.regionalCatalog.map { ($0.code, $0.name) })

@@ -54,10 +54,6 @@ public struct SampleExtract: Sendable {
         public let regionalsFile: URL
     }
 
-    public struct InvalidOptions: Error, CustomStringConvertible, Sendable {
-        public let description: String
-    }
-
     /// Regional codes are 2–8 capital letters (spec/CLI.md), hence `OCCIDENT`.
     public static let regionalCatalog: [(code: String, name: String)] = [
         ("NORTE", "Regional Norte"),
@@ -77,18 +73,16 @@ public struct SampleExtract: Sendable {
         _ options: Options, to directory: URL, progress: ((Int) -> Void)? = nil
     ) throws -> Summary {
         guard options.accounts >= 0 else {
-            throw InvalidOptions(description: "The number of accounts must not be negative.")
+            throw CarteroError.invalid("The number of accounts must not be negative.")
         }
         guard (1...regionalCatalog.count).contains(options.regionals) else {
-            throw InvalidOptions(
-                description: "The number of regionals must be between 1 and \(regionalCatalog.count).")
+            throw CarteroError.invalid("The number of regionals must be between 1 and \(regionalCatalog.count).")
         }
         guard (1900...9000).contains(options.asOf.year) else {
-            throw InvalidOptions(
-                description: "The extract date \(options.asOf) is not between the years 1900 and 9000.")
+            throw CarteroError.invalid("The extract date \(options.asOf) is not between the years 1900 and 9000.")
         }
         guard options.accounts <= 50_000_000 else {
-            throw InvalidOptions(description: "At most 50 million accounts can be generated.")
+            throw CarteroError.invalid("At most 50 million accounts can be generated.")
         }
 
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -12,7 +12,7 @@ extension SampleExtract {
 
         init(_ url: URL) throws {
             guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw SampleExtract.InvalidOptions(description: "Cannot create \(url.path).")
+                throw CarteroError.invalid("Cannot create \(url.path).")
             }
             handle = try FileHandle(forWritingTo: url)
             // Slack past the flush mark: one row never exceeds it.
