@@ -33,10 +33,9 @@ public struct Migrator: Sendable {
             }
             seen[version] = file
             let data = try Data(contentsOf: directory.appendingPathComponent(file))
-            let checksum = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
             migrations.append(Migration(
                 version: version, name: String(stem[stem.index(after: underscore)...]),
-                sql: String(decoding: data, as: UTF8.self), checksum: checksum))
+                sql: String(decoding: data, as: UTF8.self), checksum: SHA256.hash(data: data).hex))
         }
         self.migrations = migrations.sorted { $0.version < $1.version }
     }

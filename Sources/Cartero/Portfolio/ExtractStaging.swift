@@ -77,7 +77,7 @@ struct ExtractStaging {
                 }
             }
             staging.rowsRead = rows
-            staging.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            staging.sha256 = hasher.finalize().hex
         } catch let error as PQError where error.kind == .server {
             throw rejection(for: error, staging: staging) ?? error
         }

@@ -12,15 +12,16 @@ public enum Regionals {
         guard code.range(of: "^[A-Z]{2,8}$", options: .regularExpression) != nil else {
             throw CarteroError.invalid("regional code '\(code)' must be 2 to 8 capital letters")
         }
-        guard !name.trimmed.isEmpty else { throw CarteroError.invalid("the regional needs a name") }
+        let name = name.trimmed
+        guard !name.isEmpty else { throw CarteroError.invalid("the regional needs a name") }
         do {
-            try db.execute("INSERT INTO cartero.regionals (code, name) VALUES (\(code), \(name.trimmed))")
+            try db.execute("INSERT INTO cartero.regionals (code, name) VALUES (\(code), \(name))")
         } catch SQLState.uniqueViolation {
             throw CarteroError.conflict("regional \(code) already exists")
         } catch SQLState.insufficientPrivilege {
             throw CarteroError.forbidden("only an administrator may add regionals")
         }
-        return Regional(code: code, name: name.trimmed)
+        return Regional(code: code, name: name)
     }
 
     public static func all(on db: Connection) throws -> [Regional] {
@@ -36,8 +37,4 @@ public enum Regionals {
             throw CarteroError.notFound("regional \(code) does not exist")
         }
     }
-}
-
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }

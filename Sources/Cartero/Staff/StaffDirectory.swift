@@ -40,7 +40,8 @@ public enum StaffDirectory {
         guard member.login.range(of: "^[a-z0-9._-]{1,63}$", options: .regularExpression) != nil else {
             throw CarteroError.invalid("login '\(member.login)' must be 1 to 63 lowercase letters, digits, '.', '_' or '-'")
         }
-        guard !member.fullName.trimmed.isEmpty else { throw CarteroError.invalid("the staff member needs a name") }
+        let fullName = member.fullName.trimmed
+        guard !fullName.isEmpty else { throw CarteroError.invalid("the staff member needs a name") }
         if member.role == .admin, member.regional != nil {
             throw CarteroError.invalid("an administrator works across regionals: leave out --regional")
         }
@@ -55,7 +56,7 @@ public enum StaffDirectory {
         do {
             try db.execute("""
                 INSERT INTO cartero.staff (login, full_name, role, regional, password_hash)
-                VALUES (\(member.login), \(member.fullName.trimmed), \(member.role.rawValue), \(member.regional), \(hash))
+                VALUES (\(member.login), \(fullName), \(member.role.rawValue), \(member.regional), \(hash))
                 """)
             if member.dbLogin {
                 try db.execute("SELECT cartero.create_db_login(\(member.login))")

@@ -1,0 +1,12 @@
+import Crypto
+import Foundation
+
+extension String {
+    /// Without the spaces and line breaks around it.
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+extension Digest {
+    /// Lowercase hex, as PostgreSQL's `encode(…, 'hex')` writes it.
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
+}
