@@ -47,8 +47,11 @@ import Testing
         #expect(throws: CarteroError.invalid("threshold 'residencial=abc': 'abc' is not an amount in pesos: write digits only, without thousands separators, and at most two decimals after a '.'")) {
             try ParameterOverrides(thresholdArguments: ["residencial=abc"])
         }
-        #expect(throws: CarteroError.self) { try ParameterOverrides(thresholdArguments: ["residencial=150.000"]) }
-        #expect(throws: CarteroError.self) { try ParameterOverrides(thresholdArguments: ["residencial=-1"]) }
+        for amount in ["150.000", "-1"] {
+            #expect(throws: CarteroError.invalid("threshold 'residencial=\(amount)': '\(amount)' is not an amount in pesos: write digits only, without thousands separators, and at most two decimals after a '.'")) {
+                try ParameterOverrides(thresholdArguments: ["residencial=\(amount)"])
+            }
+        }
         #expect(throws: CarteroError.invalid("threshold 'residencial' must be USO=AMOUNT, e.g. residencial=150000")) {
             try ParameterOverrides(thresholdArguments: ["residencial"])
         }
@@ -58,7 +61,11 @@ import Testing
         #expect(throws: CarteroError.invalid("cut date '31/03/2026' must be written YYYY-MM-DD, e.g. 2026-03-31")) {
             try NewCampaign.cutDate("31/03/2026")
         }
-        #expect(throws: CarteroError.self) { try ParameterOverrides.percent("100") }
+        for percent in ["100", "0"] {
+            #expect(throws: CarteroError.invalid("control group '\(percent)' must be a percentage greater than 0 and less than 100, e.g. 5 or 2.5")) {
+                try ParameterOverrides.percent(percent)
+            }
+        }
         #expect(throws: CarteroError.invalid("the maximum number of letters must be at least 1")) {
             try ParameterOverrides(maxLetters: 0).validate()
         }
@@ -164,10 +171,7 @@ import Testing
         let loser = try await cartero.createCampaign()  // N1…N4: three of them are the winner's
 
         // The winner's approval, left uncommitted on a connection of its own.
-        let held = try Connection(cartero.conninfo)
-        try held.execute("SET ROLE cartero_app")
-        try held.execute("BEGIN")
-        try held.execute("SELECT set_config('cartero.staff_id', \(String(coordinator.id)), true)")
+        let held = try cartero.openTransaction(as: coordinator)
         #expect(try Campaigns.approve(winner, on: held) == 3)
 
         let racing = Task { try await cartero.acting(coordinator) { try Campaigns.approve(loser, on: $0) } }
@@ -242,10 +246,7 @@ import Testing
         let north = try await cartero.createCampaign()
         let south = try await cartero.createCampaign(regional: "SUR")
 
-        let held = try Connection(cartero.conninfo)
-        try held.execute("SET ROLE cartero_app")
-        try held.execute("BEGIN")
-        try held.execute("SELECT set_config('cartero.staff_id', \(String(norte.id)), true)")
+        let held = try cartero.openTransaction(as: norte)
         #expect(try Campaigns.approve(north, on: held) == 4)
         // While NORTE's approval holds its locks, SUR's goes through; a wait would fail here.
         let reserved = try await cartero.acting(sur) { db in

@@ -32,10 +32,12 @@ import Testing
             FixtureAccount(cuenta: "PAGO-DESPUES"),
             FixtureAccount(cuenta: "CARTA-0131"),
             FixtureAccount(cuenta: "CARTA-0201"),
+            FixtureAccount(cuenta: "CARTA-DESPUES"),
             FixtureAccount(cuenta: "DIR-VACIA", direccion: ""),
             FixtureAccount(cuenta: "DIR-BLANCOS", direccion: "  \t "),
             FixtureAccount(cuenta: "JURIDICO", cobroJuridico: true),
             FixtureAccount(cuenta: "SAN-EXTRACTO", saneamiento: "demolido"),
+            FixtureAccount(cuenta: "SAN-DOBLE", saneamiento: "doble_facturacion"),
             FixtureAccount(cuenta: "SAN-MARCA"),
             FixtureAccount(cuenta: "SAN-LEVANTADA"),
             FixtureAccount(cuenta: "VARIOS", saldo: 50_000, fechaMora: CalendarDate("2026-03-01"), direccion: "",
@@ -46,6 +48,7 @@ import Testing
         try await cartero.addPayment("PAGO-DESPUES", on: "2026-04-10")
         try await cartero.addLetter("CARTA-0131", on: "2026-01-31")
         try await cartero.addLetter("CARTA-0201", on: "2026-02-01")
+        try await cartero.addLetter("CARTA-DESPUES", on: "2026-04-10")
         try await cartero.addCleanupMark("SAN-MARCA")
         try await cartero.addCleanupMark("SAN-LEVANTADA", cleared: true)
         try await cartero.addPayment("VARIOS", on: "2026-03-15")
@@ -65,10 +68,12 @@ import Testing
             "PAGO-0301": ["abono_reciente"],
             "PAGO-DESPUES": ["abono_reciente"],
             "CARTA-0201": ["carta_reciente"],
+            "CARTA-DESPUES": ["carta_reciente"],
             "DIR-VACIA": ["sin_direccion"],
             "DIR-BLANCOS": ["sin_direccion"],
             "JURIDICO": ["cobro_juridico"],
             "SAN-EXTRACTO": ["saneamiento"],
+            "SAN-DOBLE": ["saneamiento"],
             "SAN-MARCA": ["saneamiento"],
             "VARIOS": ["cobro_juridico", "saneamiento", "abono_reciente", "carta_reciente", "saldo_bajo_umbral",
                        "mora_insuficiente", "sin_direccion"],
@@ -127,6 +132,15 @@ import Testing
         let result = try await cartero.evaluation(try await cartero.createCampaign(cutDate: d))
         #expect(result.selection == ["D", "C", "B1", "B2", "Y-CONJ", "A-CONJ", "Z-CONJ"])
         #expect(result.reasons.isEmpty)
+    }
+
+    /// The last tie-break compares account numbers byte by byte (README: collation "C"),
+    /// whatever the database's collation: `A-10` < `A-9` < `B-1` < `a-1`.
+    @Test func theLastTieBreakIsTheAccountNumbersBytes() async throws {
+        _ = try await cartero.coordinator()
+        try await cartero.insert(["a-1", "B-1", "A-9", "A-10"].map { FixtureAccount(cuenta: $0) })
+        let result = try await cartero.evaluation(try await cartero.createCampaign())
+        #expect(result.selection == ["A-10", "A-9", "B-1", "a-1"])
     }
 
     @Test func ranksPastMaxLettersAreFueraDeCapacidad() async throws {

@@ -216,6 +216,23 @@ import Testing
         #expect(result.total == 22)
     }
 
+    /// The accepted side of the boundaries above: 1 and 20 characters, estrato 1 and 6;
+    /// and the refused one beside them: no characters, estrato 0.
+    @Test func accountNumbersAndEstratosAtTheirBoundaries() async throws {
+        let twenty = "ABCDEFGHIJ-abcdefgh9"
+        #expect(twenty.count == 20)
+        let summary = try await fixture.imported(.accounts, ImportFixture.accounts([
+            ["cuenta": twenty, "estrato": "1"], ["cuenta": "Z", "estrato": "6"],
+        ]))
+        #expect(summary.inserted == 2)
+        #expect(try fixture.value("SELECT string_agg(cuenta || ':' || estrato, ' ' ORDER BY cuenta) FROM cartero.accounts", as: String.self)
+            == "\(twenty):1 Z:6")
+        #expect(try await fixture.rejected(.accounts, ImportFixture.accounts([["cuenta": "3001", "estrato": "0"], ["cuenta": ""]])).lines == [
+            "line 2: estrato: '0' must be a number from 1 to 6",
+            "line 3: cuenta: must not be blank",
+        ])
+    }
+
     @Test func everyPaymentAndLetterRuleHasItsMessageAndLine() async throws {
         _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001"]]))
         let payments = """
@@ -299,6 +316,23 @@ import Testing
         _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001"]]))
         let summary = try await fixture.imported(.payments, "cuenta,fecha,valor\n1001,2024-03-01,5\n1001,2024-03-01,5\n1001,2024-03-01,6\n")
         #expect((summary.rowsRead, summary.inserted, summary.unchanged) == (3, 2, 1))
+    }
+
+    /// Skipped only when equal in all four fields: the same day and amount with another
+    /// receipt number, or none, is another payment.
+    @Test func aPaymentWithAnotherReceiptIsAnotherPayment() async throws {
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([["cuenta": "1001"]]))
+        _ = try await fixture.imported(.payments, "cuenta,fecha,valor,referencia\n1001,2024-03-01,5000,RC-1\n")
+        let again = try await fixture.imported(.payments, """
+            cuenta,fecha,valor,referencia
+            1001,2024-03-01,5000,RC-2
+            1001,2024-03-01,5000,
+            1001,2024-03-01,5000,RC-1
+
+            """)
+        #expect((again.rowsRead, again.inserted, again.unchanged) == (3, 2, 1))
+        #expect(try fixture.counts()[1] == 3)
+        #expect(try await fixture.rejected(.payments, "cuenta,fecha,valor\n1001,2024-03-01,\n").lines == ["line 2: valor: must not be blank"])
     }
 
     @Test func aChangedRowCountsAsUpdated() async throws {

@@ -42,7 +42,8 @@ import Testing
         try "SET LOCAL ROLE cartero_owner; CREATE TABLE cartero.half_done (x int); SELECT 1/0;"
             .write(to: directory.appendingPathComponent("9999_broken.sql"), atomically: true, encoding: .utf8)
         let migrator = try Migrator(directory: directory)
-        #expect(throws: CarteroError.self) { try migrator.migrate(on: db) }
+        let error = #expect(throws: CarteroError.self) { try migrator.migrate(on: db) }
+        #expect(error?.message.hasPrefix("migration 9999_broken failed: division by zero") == true, "\(String(describing: error))")
         #expect(try db.queryValue("SELECT to_regclass('cartero.half_done') IS NULL", as: Bool.self))
         #expect(try db.queryValue("SELECT count(*) FROM cartero.schema_migrations WHERE version = 9999", as: Int.self) == 0)
         // The ones before it were applied and stay.
@@ -62,6 +63,8 @@ import Testing
     @Test func twoFilesWithOneNumberAreRefused() throws {
         let directory = try migrationsCopy()
         try "SELECT 1;".write(to: directory.appendingPathComponent("0001_again.sql"), atomically: true, encoding: .utf8)
-        #expect(throws: CarteroError.self) { try Migrator(directory: directory) }
+        #expect(throws: CarteroError.invalid("migrations 0001_again.sql and 0001_roles_and_schemas.sql have the same number")) {
+            try Migrator(directory: directory)
+        }
     }
 }

@@ -61,8 +61,12 @@ import Testing
     }
 
     @Test func roleAndRegionalMustAgree() async throws {
-        await #expect(throws: CarteroError.self) {
+        await #expect(throws: CarteroError.invalid("a coordinador belongs to a regional: give --regional CODE")) {
             try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: "nr", fullName: "x", role: .coordinador, regional: nil, password: nil, dbLogin: false), on: $0) }
+        }
+        _ = try await cartero.asAdmin { try Regionals.add(code: "NORTE", name: "Norte", on: $0) }
+        await #expect(throws: CarteroError.invalid("an administrator works across regionals: leave out --regional")) {
+            try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: "na", fullName: "x", role: .admin, regional: "NORTE", password: nil, dbLogin: false), on: $0) }
         }
         await #expect(throws: CarteroError.notFound("regional NOPE does not exist")) {
             try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: "nr", fullName: "x", role: .coordinador, regional: "NOPE", password: nil, dbLogin: false), on: $0) }
@@ -83,7 +87,9 @@ import Testing
         #expect(try analyst.queryValue("SELECT cartero.current_staff_is_admin()", as: Bool.self) == false)
         #expect(try analyst.queryValue("SELECT cartero.current_staff_regional()", as: String?.self) == "ESTE")
         // Analysts read the reporting views, not the tables' personal columns.
-        #expect(throws: PQError.self) { try analyst.execute("SELECT documento FROM cartero.accounts") }
-        #expect(throws: PQError.self) { try analyst.execute("SELECT password_hash FROM cartero.staff") }
+        for forbidden in ["SELECT documento FROM cartero.accounts", "SELECT password_hash FROM cartero.staff"] {
+            let error = #expect(throws: PQError.self) { try analyst.execute(Query(unsafeSQL: forbidden)) }
+            #expect(error?.sqlState == .insufficientPrivilege, "\(forbidden): \(String(describing: error))")
+        }
     }
 }

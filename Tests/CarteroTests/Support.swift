@@ -43,6 +43,17 @@ struct TestCartero {
     /// A plain connection as the login of the test server (a superuser), for checks
     /// that must not go through row-level security.
     func superuser() throws -> Connection { try Connection(conninfo) }
+
+    /// A connection of its own acting as `member` (as `cartero_app`) inside a transaction
+    /// that it leaves open, so that what the caller does on it holds its locks while other
+    /// connections work; the caller ends it with COMMIT or ROLLBACK.
+    func openTransaction(as member: ActingMember) throws -> Connection {
+        let held = try Connection(conninfo)
+        try held.execute("SET ROLE cartero_app")
+        try held.execute("BEGIN")
+        try held.execute("SELECT set_config('cartero.staff_id', \(String(member.id)), true)")
+        return held
+    }
 }
 
 /// What one run of the `cartero` executable gave back.
@@ -50,6 +61,22 @@ struct CLIRun {
     let status: Int32
     let out: String
     let err: String
+
+    /// Expects a failure as CLI.md words it: status 1, nothing on standard output, and
+    /// on standard error the one sentence `error: <sentence>`.
+    func expectFailure(_ sentence: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(status == 1, "exit status (stderr: \(err))", sourceLocation: sourceLocation)
+        #expect(out.isEmpty, "nothing on stdout", sourceLocation: sourceLocation)
+        #expect(err == "error: \(sentence)\n", sourceLocation: sourceLocation)
+    }
+
+    /// Expects a usage error: status 2, nothing on standard output, and standard error
+    /// saying what was wrong (`mentioning`).
+    func expectUsageError(mentioning fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(status == 2, "exit status (stderr: \(err))", sourceLocation: sourceLocation)
+        #expect(out.isEmpty, "nothing on stdout", sourceLocation: sourceLocation)
+        #expect(err.contains(fragment), "stderr: \(err)", sourceLocation: sourceLocation)
+    }
 }
 
 /// The built `cartero` executable run as a script runs it, on one database:

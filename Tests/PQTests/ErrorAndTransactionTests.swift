@@ -28,7 +28,10 @@ import Testing
         }
         #expect(error?.sqlState == .uniqueViolation)
         #expect(error?.detail?.isEmpty == false)
-        #expect(error?.description.contains("$1") == false)
+        // The bound value is personal data in real use: the description must not carry it.
+        withKnownIssue("PQError.description appends the server's detail, which echoes the bound value: Key (code)=(secret-1) already exists.") {
+            #expect(error?.description.contains("secret-1") == false, "\(String(describing: error))")
+        }
         let check = #expect(throws: PQError.self) { try db.execute("INSERT INTO items VALUES ('b', \(-1))") }
         #expect(check?.sqlState == .checkViolation)
         #expect(!(SQLState.uniqueViolation ~= check!))
@@ -55,6 +58,13 @@ import Testing
         #expect(try db.queryValue("SELECT qty FROM items WHERE code = 'c'", as: Int.self) == 3)
     }
 
+    @Test func theIsolationLevelIsTheOneAskedFor() throws {
+        for (level, shown) in [(Connection.IsolationLevel.readCommitted, "read committed"), (.repeatableRead, "repeatable read"), (.serializable, "serializable")] {
+            #expect(try db.transaction(level) { try db.queryValue("SHOW transaction_isolation", as: String.self) } == shown)
+        }
+        #expect(try db.transaction(readOnly: true) { try db.queryValue("SHOW transaction_read_only", as: String.self) } == "on")
+    }
+
     @Test func swallowedErrorStillRollsBack() throws {
         #expect(throws: PQError.self) {
             try db.transaction {
@@ -68,10 +78,13 @@ import Testing
     @Test func savepointUndoesOnlyItsPart() throws {
         try db.transaction {
             try db.execute("INSERT INTO items VALUES ('outer', 1)")
-            _ = try? db.savepoint {
-                try db.execute("INSERT INTO items VALUES ('inner', 1)")
-                try db.execute("INSERT INTO items VALUES ('outer', 1)")
+            let error = #expect(throws: PQError.self) {
+                try db.savepoint {
+                    try db.execute("INSERT INTO items VALUES ('inner', 1)")
+                    try db.execute("INSERT INTO items VALUES ('outer', 1)")
+                }
             }
+            #expect(error?.sqlState == .uniqueViolation)
             try db.execute("UPDATE items SET qty = 2 WHERE code = 'outer'")
         }
         #expect(try db.queryValue("SELECT string_agg(code || qty, ',') FROM items WHERE code IN ('outer', 'inner')", as: String.self) == "outer2")

@@ -1,4 +1,5 @@
 import CarteroTesting
+import Foundation
 import PQ
 import Synchronization
 import Testing
@@ -30,6 +31,39 @@ import Testing
         #expect(rows == 50)
         #expect(backends <= 4)
         #expect(backends >= 2)
+    }
+
+    /// libpq blocks the thread it runs on. With statements blocked on more connections
+    /// than Swift has cooperative threads, this test's own task must still go on to
+    /// release them; were they blocking the cooperative threads, it would only be back
+    /// when they timed out.
+    @Test func blockingStatementsLeaveTheCooperativeThreadsFree() async throws {
+        let width = ProcessInfo.processInfo.activeProcessorCount + 2
+        let pool = ConnectionPool(conninfo: conninfo, maxConnections: width)
+        defer { pool.close() }
+        let holder = try Connection(conninfo)
+        try holder.execute("SELECT pg_advisory_lock(7)")
+        let blocked = (0..<width).map { _ in
+            Task {
+                try await pool.withConnection { db in
+                    try db.execute("SET statement_timeout = '10s'")
+                    _ = try db.execute("SELECT pg_advisory_lock_shared(7)")
+                }
+            }
+        }
+        var waiting = 0
+        var polls = 0
+        while waiting < width, polls < 200 {
+            try await Task.sleep(for: .milliseconds(25))
+            polls += 1
+            waiting = try holder.queryValue("""
+                SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                 WHERE l.locktype = 'advisory' AND l.objid = 7 AND NOT l.granted AND d.datname = current_database()
+                """, as: Int.self)
+        }
+        #expect(waiting == width, "statements waiting on the pool's connections")
+        try holder.execute("SELECT pg_advisory_unlock(7)")
+        for task in blocked { try await task.value }
     }
 
     @Test func callersWaitInTheirTurn() async throws {
@@ -85,6 +119,16 @@ import Testing
         }
         defer { pool.close() }
         #expect(try await pool.withConnection { try $0.queryValue("SHOW application_name", as: String.self) } == "cartero-test")
+        // The connection that replaces a dropped one is set up too (CarteroDatabase's
+        // SET ROLE cartero_app rides on this: without it a replacement would skip row rules).
+        let first = try await pool.withConnection { $0.backendPID }
+        try Connection(conninfo).execute("SELECT pg_terminate_backend(\(first))")
+        try await Task.sleep(for: .milliseconds(200))
+        let (pid, name) = try await pool.withConnection { db in
+            try db.queryRow("SELECT pg_backend_pid(), current_setting('application_name')")!.decode((Int, String).self)
+        }
+        #expect(pid != first)
+        #expect(name == "cartero-test")
     }
 
     @Test func anAbandonedTransactionIsRolledBackBeforeReuse() async throws {

@@ -18,13 +18,21 @@ import Testing
     @Test func textKeepsSpanishLetters() throws {
         for text in ["Muñoz Ñañez", "Álvarez, José \"Pepe\"", "pingüino", "", "línea\nnueva", "back\\slash"] {
             #expect(try roundTrip(text, "text") == text)
+            // A round trip alone passes even when both directions mangle alike (a client
+            // encoding other than UTF-8): the server must count ñ as one letter of two bytes.
+            #expect(try db.queryValue("SELECT length(\(text)::text)", as: Int.self) == text.unicodeScalars.count, "\(text)")
+            #expect(try db.queryValue("SELECT octet_length(\(text)::text)", as: Int.self) == text.utf8.count, "\(text)")
         }
+        #expect(try db.queryValue("SELECT chr(209) || chr(241) || chr(225) || chr(252)", as: String.self) == "Ññáü")
     }
 
     @Test func integersAtTheirLimits() throws {
         #expect(try roundTrip(Int.max, "int8") == Int.max)
         #expect(try roundTrip(Int.min, "int8") == Int.min)
         #expect(try roundTrip(Int32.min, "int4") == Int32.min)
+        #expect(try roundTrip(Int32.max, "int4") == Int32.max)
+        #expect(try roundTrip(Int64.min, "int8") == Int64.min)
+        #expect(try roundTrip(Int64.max, "int8") == Int64.max)
         #expect(try roundTrip(Int16.max, "int2") == Int16.max)
         #expect(try roundTrip(-42, "int8") == -42)
     }
@@ -68,11 +76,14 @@ import Testing
     }
 
     @Test func datesDoNotShiftWithTheTimeZone() throws {
-        try db.execute("SET TimeZone = 'Pacific/Kiritimati'")
         let date = try #require(CalendarDate("2026-01-01"))
-        #expect(try roundTrip(date, "date") == date)
-        try db.execute("SET TimeZone = 'America/Bogota'")
-        #expect(try roundTrip(date, "date") == date)
+        for zone in ["Pacific/Kiritimati", "America/Bogota", "Pacific/Pago_Pago"] {
+            try db.execute("SELECT set_config('TimeZone', \(zone), false)")
+            #expect(try roundTrip(date, "date") == date)
+            // What the server stored and what it sends, checked apart from each other.
+            #expect(try db.queryValue("SELECT \(date)::date = date '2026-01-01'", as: Bool.self), "\(zone)")
+            #expect(try db.queryValue("SELECT date '2026-01-01'", as: CalendarDate.self) == date, "\(zone)")
+        }
     }
 
     @Test func timestampsKeepTheInstant() throws {
@@ -110,6 +121,27 @@ import Testing
         #expect(try roundTrip(Optional(5), "int8") == 5)
     }
 
+    /// NULL travels as NULL for every type, both ways.
+    @Test func everyTypeRoundTripsNULL() throws {
+        func null<T: PQCodable>(_ type: T.Type, _ sqlType: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            #expect(try db.queryValue("SELECT \(T?.none)::\(unsafeSQL: sqlType) IS NULL", as: Bool.self), sourceLocation: sourceLocation)
+            #expect(try roundTrip(T?.none, sqlType) == nil, sourceLocation: sourceLocation)
+        }
+        try null(String.self, "text")
+        try null(Int.self, "int8")
+        try null(Int64.self, "int8")
+        try null(Int32.self, "int4")
+        try null(Int16.self, "int2")
+        try null(Double.self, "float8")
+        try null(Bool.self, "bool")
+        try null(Decimal.self, "numeric")
+        try null(CalendarDate.self, "date")
+        try null(Date.self, "timestamptz")
+        try null(Data.self, "bytea")
+        try null([String].self, "text[]")
+        try null([Int].self, "int8[]")
+    }
+
     @Test func nullIntoNonOptionalNamesTheColumn() throws {
         let error = #expect(throws: PQError.self) {
             try db.queryRow("SELECT NULL::text AS titular")!.decode("titular", as: String.self)
@@ -123,7 +155,10 @@ import Testing
             try db.queryRow("SELECT 'abc'::text AS saldo_mora")!.decode("saldo_mora", as: Int.self)
         }
         #expect(error?.description.contains("saldo_mora") == true)
-        #expect(throws: PQError.self) { try db.queryRow("SELECT 99999999999::int8 AS n")!.decode(0, as: Int32.self) }
+        // Read by position, the error still names the column.
+        let overflow = #expect(throws: PQError.self) { try db.queryRow("SELECT 99999999999::int8 AS numero")!.decode(0, as: Int32.self) }
+        #expect(overflow?.kind == .decoding)
+        #expect(overflow?.description.contains("numero") == true, "\(String(describing: overflow))")
     }
 
     @Test func decodingByNameAndPosition() throws {
@@ -131,7 +166,8 @@ import Testing
         let (cuenta, dias, fecha) = try row.decode((String, Int, CalendarDate?).self)
         #expect(cuenta == "x" && dias == 42 && fecha == nil)
         #expect(try row.decode("dias", as: Int.self) == 42)
-        #expect(throws: PQError.self) { try row.decode("nope", as: Int.self) }
+        let missing = #expect(throws: PQError.self) { try row.decode("nope", as: Int.self) }
+        #expect(missing?.description.contains("nope") == true, "\(String(describing: missing))")
     }
 
     @Test func valuesAreNeverSplicedIntoTheStatement() throws {
