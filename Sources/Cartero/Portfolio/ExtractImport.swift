@@ -12,8 +12,8 @@ public enum ExtractKind: String, Sendable, CaseIterable {
     case payments
     case letters
 
-    /// The use classes of an account; only `residencial` ones have an estrato.
-    static let usos = ["residencial", "comercial", "industrial", "oficial", "especial"]
+    /// The clean-up marks (saneamiento) an extract may set on an account.
+    static let cleanUpMarks = ["demolido", "lote", "doble_facturacion"]
 
     /// The columns FORMATS.md defines, in its order.
     var columns: [ExtractColumn] {
@@ -28,13 +28,13 @@ public enum ExtractKind: String, Sendable, CaseIterable {
                 .init("barrio", required: false, rule: .text),
                 .init("municipio", required: true, rule: .text),
                 .init("ruta", required: false, rule: .text),
-                .init("uso", required: true, rule: .oneOf(Self.usos)),
+                .init("uso", required: true, rule: .oneOf(UseClass.allCases.map(\.rawValue))),
                 .init("estrato", required: false, rule: .estrato),
                 .init("facturacion", required: true, rule: .oneOf(["directa", "conjunta"])),
                 .init("saldo_mora", required: true, rule: .amount(positive: false)),
                 .init("fecha_mora", required: false, rule: .date),
                 .init("cobro_juridico", required: true, rule: .oneOf(["S", "N"])),
-                .init("saneamiento", required: false, rule: .oneOf(["demolido", "lote", "doble_facturacion"])),
+                .init("saneamiento", required: false, rule: .oneOf(Self.cleanUpMarks)),
             ]
         case .payments:
             [

@@ -104,7 +104,7 @@ enum ExtractValidation {
         case .estrato:
             whens.append(("\(c) NOT IN ('1', '2', '3', '4', '5', '6')", "\(quoted) || ' must be a number from 1 to 6'"))
             // Only when uso is a valid word: a wrong uso has its own message.
-            let others = ExtractKind.usos.filter { $0 != "residencial" }.map { "'\($0)'" }.joined(separator: ", ")
+            let others = UseClass.allCases.filter { $0 != .residencial }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
             whens.append(("s.uso IN (\(others))", "'only residential accounts have an estrato (uso is ' || s.uso || ')'"))
         case .amount(let positive):
             whens.append((

@@ -67,8 +67,8 @@ extension SampleExtract {
             threeYearsAgo = extractDate.adding(months: -36).daysSinceEpoch
             dates = DateTexts(first: asOf - 2_400, days: 2_500)
 
-            saneamiento = Lexicon.utf8(Lexicon.saneamiento)
-            usos = Lexicon.utf8(Lexicon.usos)
+            saneamiento = Lexicon.utf8(ExtractKind.cleanUpMarks)
+            usos = Lexicon.utf8(UseClass.allCases.map(\.rawValue))
             usoCumulative = SplitMix64.cumulative(Lexicon.usoWeights)
             estratoCumulative = SplitMix64.cumulative(Lexicon.estratoWeights)
 

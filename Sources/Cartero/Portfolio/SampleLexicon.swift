@@ -195,8 +195,7 @@ extension SampleExtract {
         ]
         static let streetKinds = ["CL", "KR", "DG", "TV", "AV", "AC", "AK"]
         static let streetWeights: [Double] = [0.36, 0.34, 0.08, 0.08, 0.05, 0.05, 0.04]
-        static let saneamiento = ["demolido", "lote", "doble_facturacion"]
-        static let usos = ["residencial", "comercial", "industrial", "oficial", "especial"]
+        /// Weights of the use classes, in `UseClass` order.
         static let usoWeights: [Double] = [0.84, 0.11, 0.02, 0.02, 0.01]
         static let estratoWeights: [Double] = [0.15, 0.30, 0.28, 0.14, 0.08, 0.05]
         static let nitPrefixes = [900, 901, 900, 901, 830, 860, 811, 805, 800, 802]
