@@ -60,7 +60,11 @@ public final class Connection {
         let result = withParameters(binds) { count, types, values, lengths, formats in
             PQexecParams(handle, sql, count, types, values, lengths, formats, 0)
         }
-        return Rows(try check(result))
+        do {
+            return Rows(try check(result))
+        } catch let error as PQError {
+            throw error.redacting(binds)
+        }
     }
 
     /// The first row, or nil when there is none.
@@ -105,7 +109,7 @@ public final class Connection {
                     try body(Row(handle: checked, row: 0))
                 }
             } catch {
-                failure = error
+                failure = (error as? PQError)?.redacting(binds) ?? error
                 cancel()
             }
         }

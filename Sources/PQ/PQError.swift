@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 
 /// A five-character SQLSTATE, matchable in `catch` clauses:
 ///
@@ -46,7 +47,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
 /// An error from libpq or from the server.
 ///
 /// Its description carries the server's message, detail and hint, never the
-/// values bound to the statement: they may hold personal data.
+/// values bound to the statement (see `redacting`): they may hold personal data.
 public struct PQError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// The connection could not be made or was lost.
@@ -85,6 +86,28 @@ public struct PQError: Error, Sendable, CustomStringConvertible {
         if let detail, !detail.isEmpty { text += "; detail: \(detail)" }
         if let hint, !hint.isEmpty { text += "; hint: \(hint)" }
         return text
+    }
+
+    /// The error with every bound value of three or more characters that the server
+    /// echoed (`Key (cuenta)=(…) already exists`, `invalid input syntax …: "…"`)
+    /// replaced by its placeholder, `$n`: bound values may be personal data, and
+    /// errors end up in logs and on terminals. The server echoes them in the detail
+    /// and context of any error, and in the message of data exceptions (class 22)
+    /// and integrity violations (23); other messages, such as a function's own
+    /// RAISE, are sentences written for the user and stay whole. Values shorter
+    /// than three characters are left, or a `1` would garble every line number.
+    func redacting(_ binds: [PQBind]) -> PQError {
+        var error = self
+        let messageEchoesInput = ["22", "23"].contains(sqlState?.errorClass)
+        for (index, bind) in binds.enumerated() {
+            guard !bind.isBinary, let bytes = bind.bytes, bytes.count >= 3 else { continue }
+            let value = String(decoding: bytes, as: UTF8.self)
+            let placeholder = "$\(index + 1)"
+            if messageEchoesInput { error.message = error.message.replacingOccurrences(of: value, with: placeholder) }
+            error.detail = error.detail?.replacingOccurrences(of: value, with: placeholder)
+            error.context = error.context?.replacingOccurrences(of: value, with: placeholder)
+        }
+        return error
     }
 
     /// True when the connection cannot be used again and must be replaced.
