@@ -18,14 +18,14 @@ enum ExtractMerge {
             (inserted, updated) = try upsertAccounts(batch: batch, on: db)
         case .payments:
             updated = 0
-            inserted = try append(into: "payments", batch: batch, conflictKey: "cuenta, fecha, valor, referencia", values: [
+            inserted = try append(into: "payments", batch: batch, key: ["cuenta", "fecha", "valor", "referencia"], values: [
                 ("fecha", "s.fecha::date"),
                 ("valor", "s.valor::numeric(14,2)"),
                 ("referencia", "coalesce(s.referencia, '')"),
             ], on: db)
         case .letters:
             updated = 0
-            inserted = try append(into: "letter_history", batch: batch, conflictKey: "cuenta, fecha_envio", values: [
+            inserted = try append(into: "letter_history", batch: batch, key: ["cuenta", "fecha_envio"], values: [
                 ("fecha_envio", "s.fecha_envio::date")
             ], on: db)
         }
@@ -144,10 +144,9 @@ enum ExtractMerge {
     /// NOTHING (speculative insertion costs two thirds more); imports of one kind take
     /// turns, so the new rows cannot collide. Returns how many were added.
     private static func append(
-        into table: String, batch: Int64, conflictKey: String, values: [(column: String, value: String)], on db: Connection
+        into table: String, batch: Int64, key: [String], values: [(column: String, value: String)], on db: Connection
     ) throws -> Int {
-        let key = conflictKey.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        return try db.execute("""
+        try db.execute("""
             INSERT INTO cartero.\(unsafeSQL: table) (cuenta, regional, \(unsafeSQL: values.map(\.column).joined(separator: ", ")), import_batch_id)
             SELECT DISTINCT ON (\(unsafeSQL: key.joined(separator: ", "))) n.*, \(batch)::bigint
             FROM (

@@ -25,9 +25,7 @@ struct ExtractStaging {
     static func load(
         _ kind: ExtractKind, file: URL, on db: Connection, progress: (ImportProgress) -> Void
     ) throws -> ExtractStaging {
-        guard FileManager.default.fileExists(atPath: file.path),
-            let handle = try? FileHandle(forReadingFrom: file)
-        else {
+        guard let handle = try? FileHandle(forReadingFrom: file) else {
             throw CarteroError.notFound("cannot read the file \(file.path): it does not exist or you may not read it")
         }
         defer { try? handle.close() }

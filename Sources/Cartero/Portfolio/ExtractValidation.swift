@@ -133,7 +133,7 @@ enum ExtractValidation {
 
     /// NULL, empty or only spaces. Cheaper than `btrim` on every value: only a value
     /// that starts with a space is trimmed.
-    static func isBlank(_ c: String) -> String {
+    private static func isBlank(_ c: String) -> String {
         "(coalesce(\(c), '') = '' OR (\(c) LIKE ' %' AND btrim(\(c)) = ''))"
     }
 
