@@ -31,17 +31,16 @@ struct SampleCommand: AsyncParsableCommand {
             Terminal.progress("writing accounts: \(accounts > 0 ? written * 100 / accounts : 100)%")
         }
         Terminal.endProgress()
-        let names = Dictionary(uniqueKeysWithValues: SampleExtract.regionalCatalog.map { ($0.code, $0.name) })
         Terminal.out("wrote the extract of \(date) to \(directory.path):\n")
         Terminal.out(Terminal.table(["file", "rows", "what"], [
             [summary.accountsFile.lastPathComponent, "\(summary.accounts)", "accounts"],
             [summary.paymentsFile.lastPathComponent, "\(summary.payments)", "payments"],
             [summary.lettersFile.lastPathComponent, "\(summary.letters)", "letters sent before"],
-            [summary.regionalsFile.lastPathComponent, "\(summary.regionals.count)", "regionals: " + summary.regionals.joined(separator: ", ")],
+            [summary.regionalsFile.lastPathComponent, "\(summary.regionals.count)", "regionals: " + summary.regionals.map(\.code).joined(separator: ", ")],
         ], rightAligned: [1]))
         Terminal.out("add the regionals before importing (once per database):\n")
-        for code in summary.regionals {
-            Terminal.out("  cartero regional add \(code) '\(names[code] ?? code)'\n")
+        for regional in summary.regionals {
+            Terminal.out("  cartero regional add \(regional.code) '\(regional.name)'\n")
         }
     }
 

@@ -46,8 +46,8 @@ public struct SampleExtract: Sendable {
         public let accounts: Int
         public let payments: Int
         public let letters: Int
-        /// Codes of the regionals used, in catalog order.
-        public let regionals: [String]
+        /// The regionals used, in catalog order.
+        public let regionals: [Regional]
         public let accountsFile: URL
         public let paymentsFile: URL
         public let lettersFile: URL
@@ -55,15 +55,15 @@ public struct SampleExtract: Sendable {
     }
 
     /// Regional codes are 2–8 capital letters (spec/CLI.md), hence `OCCIDENT`.
-    public static let regionalCatalog: [(code: String, name: String)] = [
-        ("NORTE", "Regional Norte"),
-        ("SUR", "Regional Sur"),
-        ("CENTRO", "Regional Centro"),
-        ("ORIENTE", "Regional Oriente"),
-        ("OCCIDENT", "Regional Occidente"),
-        ("CAFETERO", "Regional Eje Cafetero"),
-        ("LLANOS", "Regional Llanos"),
-        ("COSTA", "Regional Costa"),
+    public static let regionalCatalog = [
+        Regional(code: "NORTE", name: "Regional Norte"),
+        Regional(code: "SUR", name: "Regional Sur"),
+        Regional(code: "CENTRO", name: "Regional Centro"),
+        Regional(code: "ORIENTE", name: "Regional Oriente"),
+        Regional(code: "OCCIDENT", name: "Regional Occidente"),
+        Regional(code: "CAFETERO", name: "Regional Eje Cafetero"),
+        Regional(code: "LLANOS", name: "Regional Llanos"),
+        Regional(code: "COSTA", name: "Regional Costa"),
     ]
 
     /// Writes the four files into `directory` (created if missing; existing files of
@@ -104,7 +104,7 @@ public struct SampleExtract: Sendable {
             accounts: options.accounts,
             payments: generator.paymentCount,
             letters: generator.letterCount,
-            regionals: used.map(\.code),
+            regionals: used,
             accountsFile: accountsURL,
             paymentsFile: paymentsURL,
             lettersFile: lettersURL,
