@@ -216,20 +216,10 @@ extension SampleExtract {
 
         /// A non-negative integer in decimal, at least `width` digits (zero padded).
         private func append(_ v: Int, width: Int = 1) {
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var n = 0
-            var x = v
-            withUnsafeMutableBytes(of: &digits) { p in
-                repeat {
-                    p[n] = UInt8(48 + x % 10)
-                    x /= 10
-                    n += 1
-                } while x > 0 || n < width
-                while n > 0 {
-                    n -= 1
-                    text.append(p[n])
-                }
+            let n = Digits.count(v, width: width)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { digits in
+                Digits.spell(v, count: n, at: digits.baseAddress!)
+                text.append(contentsOf: digits)
             }
         }
 

@@ -72,18 +72,9 @@ extension SampleExtract {
         }
 
         /// A non-negative integer in decimal, at least `width` digits (zero padded).
-        @inline(__always) func int(_ v0: Int, width: Int = 1) {
-            var v = v0
-            var n = 1
-            var t = v / 10
-            while t > 0 { n += 1; t /= 10 }
-            if n < width { n = width }
-            var i = count &+ n &- 1
-            while i >= count {
-                buffer[i] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
-                v /= 10
-                i &-= 1
-            }
+        @inline(__always) func int(_ v: Int, width: Int = 1) {
+            let n = Digits.count(v, width: width)
+            Digits.spell(v, count: n, at: buffer + count)
             count &+= n
         }
 
@@ -109,6 +100,29 @@ extension SampleExtract {
         /// A day as `YYYY-MM-DD`, from `texts`.
         @inline(__always) func date(_ day: Int, from texts: DateTexts) {
             copy(from: texts.text(of: day), count: DateTexts.width)
+        }
+    }
+
+    /// A non-negative integer spelled in decimal, zero padded to at least a width:
+    /// `ByteSink.int` and the wording's numbers ("AP 402") both spell them so.
+    enum Digits {
+        /// How many digits `v` takes, at least `width`.
+        @inline(__always) static func count(_ v: Int, width: Int) -> Int {
+            var n = 1
+            var t = v / 10
+            while t > 0 { n += 1; t /= 10 }
+            return max(n, width)
+        }
+
+        /// Writes the last `n` digits of `v` (zeros before it) to `p ..< p + n`.
+        @inline(__always) static func spell(_ v: Int, count n: Int, at p: UnsafeMutablePointer<UInt8>) {
+            var v = v
+            var i = n &- 1
+            while i >= 0 {
+                p[i] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
+                v /= 10
+                i &-= 1
+            }
         }
     }
 
