@@ -122,10 +122,9 @@ struct CampaignCommand: AsyncParsableCommand {
         /// (creada_en in UTC, ISO 8601).
         func run() async throws {
             let campaigns = try await database.transaction { [regional] in try Campaigns.list(regional: regional, on: $0) }
-            let time = ISO8601DateFormatter()
             let rows = campaigns.map { c in
                 [String(c.id), c.regional, c.name, c.cutDate.description, c.status.rawValue,
-                 csv ? String(c.selectedCount) : Grouped.count(c.selectedCount), c.createdBy, time.string(from: c.createdAt)]
+                 csv ? String(c.selectedCount) : Grouped.count(c.selectedCount), c.createdBy, c.createdAt.formatted(.iso8601)]
             }
             Terminal.out(Terminal.listing(
                 rows, csv: csv,
