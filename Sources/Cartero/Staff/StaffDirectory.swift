@@ -9,7 +9,6 @@ public struct StaffMember: Sendable, Hashable {
     public let role: StaffRole
     public let regional: String?
     public let active: Bool
-    public let hasPassword: Bool
     public let dbLogin: Bool
 }
 
@@ -72,16 +71,16 @@ public enum StaffDirectory {
     /// The members the acting member may see (his regional's; an admin: all).
     public static func list(regional: String? = nil, on db: Connection) throws -> [StaffMember] {
         try db.execute("""
-            SELECT login, full_name, role, regional, active, password_hash IS NOT NULL, db_login
+            SELECT login, full_name, role, regional, active, db_login
             FROM cartero.staff
             WHERE \(regional)::text IS NULL OR regional = \(regional)
             ORDER BY regional NULLS FIRST, role, login
             """).map { row in
-            let (login, name, role, regional, active, hasPassword, dbLogin) =
-                try row.decode((String, String, String, String?, Bool, Bool, Bool).self)
+            let (login, name, role, regional, active, dbLogin) =
+                try row.decode((String, String, String, String?, Bool, Bool).self)
             return StaffMember(
                 login: login, fullName: name, role: StaffRole(rawValue: role) ?? .analista, regional: regional,
-                active: active, hasPassword: hasPassword, dbLogin: dbLogin)
+                active: active, dbLogin: dbLogin)
         }
     }
 
