@@ -206,11 +206,8 @@ enum Grouped {
 
     /// Whole pesos (rounded half up), or with `,cc` when `cents` and the amount has them.
     static func pesos(_ value: Decimal, cents: Bool = false) -> String {
-        var rounded = Decimal()
-        var input = value
-        NSDecimalRound(&rounded, &input, cents ? 2 : 0, .plain)
-        let text = NSDecimalNumber(decimal: rounded.magnitude).description(withLocale: nil)
-        let parts = text.split(separator: ".", maxSplits: 1)
+        let rounded = round(value, places: cents ? 2 : 0)
+        let parts = plain(rounded.magnitude).split(separator: ".", maxSplits: 1)
         var result = "$" + digits(String(parts[0]), negative: false)
         if parts.count == 2 { result += "," + parts[1].padding(toLength: 2, withPad: "0", startingAt: 0) }
         return (rounded < 0 ? "-" : "") + result
@@ -218,12 +215,22 @@ enum Grouped {
 
     /// An amount for a CSV: digits, a `.` and always two decimals.
     static func csvAmount(_ value: Decimal) -> String {
-        var rounded = Decimal()
-        var input = value
-        NSDecimalRound(&rounded, &input, 2, .plain)
-        let text = NSDecimalNumber(decimal: rounded).description(withLocale: nil)
+        let text = plain(round(value, places: 2))
         guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
         return text.distance(from: dot, to: text.endIndex) == 2 ? text + "0" : text
+    }
+
+    /// Digits and a `.` before the decimals, whatever the locale: `2.5`.
+    static func plain(_ value: Decimal) -> String {
+        NSDecimalNumber(decimal: value).description(withLocale: nil)
+    }
+
+    /// Rounded half away from zero to `places` decimals.
+    private static func round(_ value: Decimal, places: Int) -> Decimal {
+        var rounded = Decimal()
+        var input = value
+        NSDecimalRound(&rounded, &input, places, .plain)
+        return rounded
     }
 
     private static func digits(_ digits: String, negative: Bool) -> String {

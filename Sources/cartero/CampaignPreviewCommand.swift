@@ -84,7 +84,7 @@ extension CampaignCommand {
             out += "  no payment after       \(c.cutDate.adding(months: -p.paymentWindowMonths)) (\(months(p.paymentWindowMonths)) before the cut)\(mark(p.paymentWindowMonths != stored.paymentWindowMonths))\n"
             out += "  no letter after        \(c.cutDate.adding(months: -p.letterWindowMonths)) (\(months(p.letterWindowMonths)) before the cut)\(mark(p.letterWindowMonths != stored.letterWindowMonths))\n"
             out += "  letters at most        \(p.maxLetters.map(Grouped.count) ?? "no limit")\(mark(p.maxLetters != stored.maxLetters))\n"
-            out += "  control group          \(p.controlGroupPercent.map { "\(NSDecimalNumber(decimal: $0).description(withLocale: nil)) %" } ?? "none")\(mark(p.controlGroupPercent != stored.controlGroupPercent))\n\n"
+            out += "  control group          \(p.controlGroupPercent.map { "\(Grouped.plain($0)) %" } ?? "none")\(mark(p.controlGroupPercent != stored.controlGroupPercent))\n\n"
 
             var rows = funnel.steps.map { step in
                 [step.reason.rawValue, Grouped.count(step.failing), Grouped.count(step.firstFailing), Grouped.pesos(step.firstFailingBalance)]
