@@ -20,7 +20,7 @@ public enum ExtractKind: String, Sendable, CaseIterable {
         switch self {
         case .accounts:
             [
-                .init("cuenta", required: true, rule: .cuenta(uniqueInFile: true)),
+                .init("cuenta", required: true, rule: .cuenta),
                 .init("regional", required: true, rule: .regional),
                 .init("titular", required: true, rule: .text),
                 .init("documento", required: false, rule: .text),
@@ -70,8 +70,8 @@ struct ExtractColumn: Sendable {
 enum ValueRule: Sendable {
     /// Anything.
     case text
-    /// An account number, 1–20 of `A-Z a-z 0-9 -`; with `uniqueInFile`, at most once per file.
-    case cuenta(uniqueInFile: Bool)
+    /// An account number, 1–20 of `A-Z a-z 0-9 -`, at most once per file.
+    case cuenta
     /// An account number of an account that exists and that the acting member sees.
     case existingAccount
     /// The code of an existing regional whose accounts the acting member may import.

@@ -36,7 +36,7 @@ enum ExtractValidation {
         for column in checked {
             let c = "s.\(column.name)"
             switch column.rule {
-            case .cuenta(uniqueInFile: true):
+            case .cuenta:
                 ctes.append("""
                     repeated AS (
                         SELECT \(column.name) AS cuenta, min(line) AS first_line
@@ -84,11 +84,9 @@ enum ExtractValidation {
         switch column.rule {
         case .text:
             break
-        case .cuenta(let unique):
+        case .cuenta:
             whens.append(cuentaFormat(c, quoted))
-            if unique {
-                whens.append(("repeated.first_line IS NOT NULL", "\(c) || ' appears again (first on line ' || repeated.first_line || ')'"))
-            }
+            whens.append(("repeated.first_line IS NOT NULL", "\(c) || ' appears again (first on line ' || repeated.first_line || ')'"))
         case .existingAccount:
             whens.append(cuentaFormat(c, quoted))
             whens.append(("account.cuenta IS NULL", "'account ' || \(c) || ' does not exist'"))
