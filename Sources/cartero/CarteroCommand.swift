@@ -26,6 +26,8 @@ struct CarteroCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // A failure in the middle of a long job must not print after its progress line.
+            Terminal.endProgress()
             let code = exitCode(for: error)
             if code == .validationFailure {
                 Terminal.error(fullMessage(for: error))
