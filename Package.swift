@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "cartero", targets: ["cartero"]),
         .library(name: "PQ", targets: ["PQ"]),
         .library(name: "Cartero", targets: ["Cartero"]),
+        .library(name: "CarteroSample", targets: ["CarteroSample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -32,10 +33,15 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
         ),
+        .target(
+            name: "CarteroSample",
+            dependencies: ["Cartero", "PQ"]
+        ),
         .executableTarget(
             name: "cartero",
             dependencies: [
                 "Cartero",
+                "CarteroSample",
                 "PQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

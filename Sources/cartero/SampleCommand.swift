@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cartero
+import CarteroSample
 import Foundation
 import PQ
 

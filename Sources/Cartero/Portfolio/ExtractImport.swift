@@ -13,7 +13,7 @@ public enum ExtractKind: String, Sendable, CaseIterable {
     case letters
 
     /// The clean-up marks (saneamiento) an extract may set on an account.
-    static let cleanUpMarks = ["demolido", "lote", "doble_facturacion"]
+    package static let cleanUpMarks = ["demolido", "lote", "doble_facturacion"]
 
     /// The columns FORMATS.md defines, in its order.
     var columns: [ExtractColumn] {

@@ -4,6 +4,12 @@ import PQ
 public struct Regional: Sendable, Hashable {
     public let code: String
     public let name: String
+
+    /// Open to this package's targets (the sample generator names its catalog), not to its users.
+    package init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
 }
 
 public enum Regionals {

@@ -1,3 +1,4 @@
+import Cartero
 import Foundation
 import PQ
 
