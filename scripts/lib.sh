@@ -49,23 +49,29 @@ ensure_postgres() {
     printf '         apt-get update && apt-get install -y %s pkg-config\n' "${PG_PACKAGES[*]}" >&2
     exit 1
   fi
-  say "installing ${missing[*]} (apt-get; a minute or two)"
   # Debian's postgresql package would otherwise create and start a cluster
   # "15/main" of its own; the scripts make their own clusters.
   mkdir -p /etc/postgresql-common/createcluster.d
   printf 'create_main_cluster = false\n' >/etc/postgresql-common/createcluster.d/cartero.conf
+  apt_install "${missing[@]}"
+  [ -x "$PG_BIN/initdb" ] || die "PostgreSQL 15 is installed but $PG_BIN/initdb is missing"
+}
+
+# apt_install PKG…: installs Debian packages (root only), quietly, showing the end of
+# apt-get's output when it fails. Only what is named: packages already there are not
+# upgraded under a running server.
+apt_install() {
+  say "installing $* (apt-get; a minute or two)"
   local log
   log="$(mktemp /tmp/cartero-apt.XXXXXX)"
-  # Only what is missing: packages already there are not upgraded under a running server.
   if ! {
     export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
-    apt-get update -q && apt-get install -y -q "${missing[@]}"
+    apt-get update -q && apt-get install -y -q "$@"
   } </dev/null >"$log" 2>&1; then
     tail -n 20 "$log" >&2
-    die "apt-get install ${missing[*]} failed (full output in $log)"
+    die "apt-get install $* failed (full output in $log)"
   fi
   rm -f -- "$log"
-  [ -x "$PG_BIN/initdb" ] || die "PostgreSQL 15 is installed but $PG_BIN/initdb is missing"
 }
 
 # Makes sure `swift` is on PATH (Swift 6 at /opt/swift/usr/bin on these machines).

@@ -47,7 +47,22 @@ public enum TestDatabase {
                 usleep(100_000)
             }
         }
+        // scripts/test runs the suites a second time with the server's messages in
+        // Spanish, as a Colombian DBA may set them: nothing may depend on their text.
+        if let language = messagesLanguage {
+            try admin.execute("ALTER DATABASE \(identifier: name) SET lc_messages = \(unsafeSQL: quoted(language))")
+        }
         return "\(server) dbname=\(name)"
+    }
+
+    /// The server's messages for this test run: `lc_messages` of its databases.
+    public static var messagesLanguage: String? {
+        ProcessInfo.processInfo.environment["CARTERO_TEST_LC_MESSAGES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A SQL string literal (ALTER DATABASE … SET takes no parameters).
+    private static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     private static func environment(_ name: String) throws -> String {

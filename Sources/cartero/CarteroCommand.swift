@@ -64,10 +64,13 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the database and resolves the acting member, then runs `body` in one
     /// transaction as that member.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        let database = CarteroDatabase(conninfo: try conninfo, maxConnections: 2)
+        let database = CarteroDatabase(conninfo: try conninfo, maxConnections: 1)
         defer { database.close() }
-        let member = try await database.member(login: memberLogin)
-        return try await database.transaction(as: member, .readCommitted, body)
+        do {
+            return try await database.transaction(asLogin: memberLogin) { connection, _ in try body(connection) }
+        } catch let error as CarteroError where error == .notMigrated {
+            throw CarteroError.notFound("\(error.message): run 'cartero db migrate'")
+        }
     }
 
     /// A plain connection as the login of DATABASE_URL (the owner or a superuser), for

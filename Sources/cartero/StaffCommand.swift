@@ -23,6 +23,13 @@ struct StaffCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            let role = StaffRole(rawValue: role)!
+            if role == .admin, regional != nil {
+                throw CarteroError.invalid("an administrator works across regionals: leave out --regional")
+            }
+            if role != .admin, regional == nil {
+                throw CarteroError.invalid("a \(role.rawValue) belongs to a regional: give --regional CODE")
+            }
             var password: String?
             if passwordStdin {
                 guard let line = readLine(strippingNewline: true), !line.isEmpty else {
@@ -31,7 +38,7 @@ struct StaffCommand: AsyncParsableCommand {
                 password = line
             }
             let member = NewStaffMember(
-                login: login, fullName: name, role: StaffRole(rawValue: role)!, regional: regional,
+                login: login, fullName: name, role: role, regional: regional,
                 password: password, dbLogin: dbLogin)
             try await database.transaction { try StaffDirectory.add(member, on: $0) }
             Terminal.out("added \(member.role.rawValue) \(member.login)\(member.regional.map { " in \($0)" } ?? "")\(dbLogin ? " with a database login" : "")\n")

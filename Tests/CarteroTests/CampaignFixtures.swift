@@ -64,11 +64,13 @@ extension TestCartero {
     /// A clean-up mark set by Cartero (a resolved facturación case); `cleared` lifts it again.
     func addCleanupMark(_ cuenta: String, mark: String = "lote", cleared: Bool = false, regional: String = "NORTE") async throws {
         try await asAdmin { db in
-            _ = try db.execute("""
-                INSERT INTO cartero.account_cleanup_marks (cuenta, regional, mark, cleared_by, cleared_at)
-                VALUES (\(cuenta), \(regional), \(mark),
-                        CASE WHEN \(cleared) THEN cartero.current_staff_id() END, CASE WHEN \(cleared) THEN now() END)
-                """)
+            _ = try db.execute("INSERT INTO cartero.account_cleanup_marks (cuenta, regional, mark) VALUES (\(cuenta), \(regional), \(mark))")
+            if cleared {
+                _ = try db.execute("""
+                    UPDATE cartero.account_cleanup_marks SET cleared_by = cartero.current_staff_id(), cleared_at = now()
+                    WHERE cuenta = \(cuenta) AND mark = \(mark) AND cleared_at IS NULL
+                    """)
+            }
         }
     }
 

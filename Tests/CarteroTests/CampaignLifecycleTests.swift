@@ -66,9 +66,32 @@ import Testing
                 try ParameterOverrides.percent(percent)
             }
         }
-        #expect(throws: CarteroError.invalid("the maximum number of letters must be at least 1")) {
+        #expect(throws: CarteroError.invalid("the maximum number of letters must be from 1 to 10000000")) {
             try ParameterOverrides(maxLetters: 0).validate()
         }
+        // Each bound, just inside and just outside, as the database's checks hold them.
+        #expect(throws: Never.self) {
+            try ParameterOverrides(minDaysPastDue: 3650, paymentWindowMonths: 120, letterWindowMonths: 0, maxLetters: 10_000_000).validate()
+        }
+        #expect(throws: CarteroError.invalid("the minimum days past due must be a whole number from 0 to 3650")) {
+            try ParameterOverrides(minDaysPastDue: 99_999_999_999).validate()
+        }
+        #expect(throws: CarteroError.invalid("the payment window must be from 0 to 120 months")) {
+            try ParameterOverrides(paymentWindowMonths: 121).validate()
+        }
+        #expect(throws: CarteroError.invalid("the letter window must be from 0 to 120 months")) {
+            try ParameterOverrides(letterWindowMonths: -1).validate()
+        }
+        #expect(throws: CarteroError.invalid("the maximum number of letters must be from 1 to 10000000")) {
+            try ParameterOverrides(maxLetters: 10_000_001).validate()
+        }
+        #expect(throws: CarteroError.invalid("cut date 0001-01-01 must be between 2000-01-01 and 2099-12-31")) {
+            try NewCampaign.cutDate("0001-01-01")
+        }
+        #expect(throws: CarteroError.invalid("cut date 2100-01-01 must be between 2000-01-01 and 2099-12-31")) {
+            try NewCampaign.cutDate("2100-01-01")
+        }
+        #expect(try NewCampaign.cutDate("2000-01-01").description == "2000-01-01")
         await #expect(throws: CarteroError.notFound("regional NOPE does not exist")) {
             try await cartero.createCampaign(regional: "NOPE", as: try await cartero.admin)
         }
@@ -150,14 +173,15 @@ import Testing
         #expect(try cartero.reservations(of: approved) == 0)
         #expect(try await cartero.evaluation(try await cartero.createCampaign()).selection == ["N1", "N2", "N3", "N4"])
 
-        // Once its letters are generated, a campaign can no longer be cancelled.
+        // Once its letters are generated, a campaign can no longer be cancelled: no status
+        // past aprobada can (the status is the functions' to set: set here as the owner).
         let generated = try await cartero.createCampaign()
-        try await cartero.acting(coordinator) { db in
-            try Campaigns.approve(generated, on: db)
-            _ = try db.execute("UPDATE cartero.campaigns SET status = 'generada' WHERE id = \(generated)")
-        }
-        await #expect(throws: CarteroError.conflict("campaign \(generated) is generada; only a draft or an approved campaign can be cancelled")) {
-            try await cartero.acting(coordinator) { try Campaigns.cancel(generated, on: $0) }
+        try await cartero.acting(coordinator) { db in try Campaigns.approve(generated, on: db) }
+        for status in [CampaignStatus.generada, .despachada, .cerrada, .anulada] {
+            try cartero.superuser().execute("UPDATE cartero.campaigns SET status = \(status.rawValue) WHERE id = \(generated)")
+            await #expect(throws: CarteroError.conflict("campaign \(generated) is \(status.rawValue); only a draft or an approved campaign can be cancelled")) {
+                try await cartero.acting(coordinator) { try Campaigns.cancel(generated, on: $0) }
+            }
         }
         #expect(try cartero.reservations(of: generated) == 4)
     }

@@ -39,6 +39,12 @@ import Testing
         }
     }
 
+    @Test func listingAnUnknownRegionalIsAnError() async throws {
+        await #expect(throws: CarteroError.notFound("regional NOPE does not exist")) {
+            try await cartero.asAdmin { try StaffDirectory.list(regional: "NOPE", on: $0) }
+        }
+    }
+
     @Test func membersSeeOnlyTheirRegionalsStaff() async throws {
         let norte = try await cartero.addMember("c.norte", role: .coordinador, regional: "NORTE")
         try await cartero.addMember("t.norte", role: .auxiliarTerreno, regional: "NORTE")
@@ -55,17 +61,55 @@ import Testing
             try StaffDirectory.add(NewStaffMember(login: "pw", fullName: "P", role: .auxiliarOficina, regional: "CENTRO", password: "correct horse", dbLogin: false), on: $0)
         }
         let hash = try cartero.superuser().queryValue("SELECT password_hash FROM cartero.staff WHERE login = 'pw'", as: String.self)
-        #expect(hash.hasPrefix("$2"))
-        #expect(StaffDirectory.verify(password: "correct horse", hash: hash))
-        #expect(!StaffDirectory.verify(password: "wrong horse", hash: hash))
+        #expect(hash.hasPrefix("$2b$11$"))
+        let id = try cartero.superuser().queryValue("SELECT id FROM cartero.staff WHERE login = 'pw'", as: Int64.self)
+        // Checked inside the database, by the only reader of the hash.
+        let (right, wrong, otherLogin) = try await cartero.asAdmin { db in
+            (try StaffDirectory.signIn(login: "pw", password: "correct horse", on: db),
+             try StaffDirectory.signIn(login: "pw", password: "wrong horse", on: db),
+             try StaffDirectory.signIn(login: "admin", password: "correct horse", on: db))
+        }
+        #expect(right == id)
+        #expect(wrong == nil)
+        #expect(otherLogin == nil)
+        await #expect(throws: CarteroError.invalid("the password must have at most 72 bytes (72 letters without accents)")) {
+            try await cartero.asAdmin {
+                try StaffDirectory.add(NewStaffMember(login: "long", fullName: "L", role: .auxiliarOficina, regional: "CENTRO", password: String(repeating: "ñ", count: 40), dbLogin: false), on: $0)
+            }
+        }
+    }
+
+    @Test func noMemberReadsAPasswordHashThroughTheService() async throws {
+        await #expect(throws: PQError.self) {
+            try await cartero.asAdmin { _ = try $0.execute("SELECT password_hash FROM cartero.staff") }
+        }
+    }
+
+    /// A database login never takes PostgreSQL's reserved names or an existing role
+    /// that is not an analyst's: `pg_read_all_data` would become an analyst.
+    @Test func databaseLoginsRefuseReservedAndForeignRoles() async throws {
+        _ = try await cartero.asAdmin { try Regionals.add(code: "NORTE", name: "Norte", on: $0) }
+        for login in ["pg_read_all_data", "cartero_app"] {
+            await #expect(throws: CarteroError.invalid("the database login \(login) is a name PostgreSQL or Cartero keeps for itself; give the member another login")) {
+                try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: login, fullName: "x", role: .analista, regional: "NORTE", password: nil, dbLogin: true), on: $0) }
+            }
+        }
+        let foreign = TestDatabase.uniqueName("dba")
+        try cartero.superuser().execute("CREATE ROLE \(identifier: foreign) LOGIN")
+        await #expect(throws: CarteroError.forbidden("the database role \(foreign) already exists and is not an analyst's login")) {
+            try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: foreign, fullName: "x", role: .analista, regional: "NORTE", password: nil, dbLogin: true), on: $0) }
+        }
+        // Refused whole: no staff row either.
+        #expect(try cartero.superuser().queryValue("SELECT count(*) FROM cartero.staff WHERE login = \(foreign)", as: Int.self) == 0)
+        #expect(try !cartero.superuser().queryValue("SELECT pg_has_role(\(foreign), 'cartero_analyst', 'MEMBER')", as: Bool.self))
     }
 
     @Test func roleAndRegionalMustAgree() async throws {
-        await #expect(throws: CarteroError.invalid("a coordinador belongs to a regional: give --regional CODE")) {
+        await #expect(throws: CarteroError.invalid("a coordinador belongs to a regional: say which")) {
             try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: "nr", fullName: "x", role: .coordinador, regional: nil, password: nil, dbLogin: false), on: $0) }
         }
         _ = try await cartero.asAdmin { try Regionals.add(code: "NORTE", name: "Norte", on: $0) }
-        await #expect(throws: CarteroError.invalid("an administrator works across regionals: leave out --regional")) {
+        await #expect(throws: CarteroError.invalid("an administrator works across regionals and has no regional")) {
             try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: "na", fullName: "x", role: .admin, regional: "NORTE", password: nil, dbLogin: false), on: $0) }
         }
         await #expect(throws: CarteroError.notFound("regional NOPE does not exist")) {

@@ -221,22 +221,22 @@ SELECT pg_temp.expect('exclusions: one row per account and reason',
 
 SELECT pg_temp.expect_error('a campaign never moves to another regional',
     format('UPDATE cartero.campaigns SET regional = %L WHERE id = %s', 'SUR', pg_temp.campaign('marzo')),
-    '55000', 'a campaign cannot move to another regional');
+    '42501', 'permission denied for table campaigns');
 
 SELECT pg_temp.act_as('aux.n');
 SELECT pg_temp.expect('an auxiliar sees his regional''s campaigns',
     (SELECT count(*)::text FROM cartero.campaigns WHERE name = 'marzo'), '1');
 SELECT pg_temp.expect_error('an auxiliar cannot create a campaign',
     $$INSERT INTO cartero.campaigns (regional, name, cut_date) VALUES ('NORTE', 'x', '2026-03-31')$$,
-    '42501', 'only a coordinator or an administrator may create campaigns of regional NORTE');
+    'CA403', 'only a coordinator or an administrator may create campaigns of regional NORTE');
 SELECT pg_temp.expect_error('an auxiliar cannot evaluate',
     format('SELECT cartero.evaluate_campaign(%s)', pg_temp.campaign('marzo')),
-    '42501', 'only a coordinator or an administrator may evaluate campaigns of regional NORTE');
+    'CA403', 'only a coordinator or an administrator may evaluate campaigns of regional NORTE');
 SELECT pg_temp.expect_error('an auxiliar cannot approve',
     format('SELECT cartero.approve_campaign(%s)', pg_temp.campaign('marzo')),
-    '42501', 'only a coordinator or an administrator may approve campaigns of regional NORTE');
+    'CA403', 'only a coordinator or an administrator may approve campaigns of regional NORTE');
 SELECT pg_temp.expect_error('only an admin creates database logins',
-    $$SELECT cartero.create_db_login('aux.n')$$, '42501', 'only an administrator may create database logins');
+    $$SELECT cartero.create_db_login('aux.n')$$, 'CA403', 'only an administrator may create database logins');
 SELECT pg_temp.expect_error('only an admin adds staff',
     $$INSERT INTO cartero.staff (login, full_name, role) VALUES ('x', 'x', 'admin')$$,
     '42501', 'new row violates row-level security policy for table "staff"');
@@ -252,10 +252,10 @@ SELECT pg_temp.expect('a coordinator of SUR sees only SUR',
 UPDATE cartero.accounts SET saldo_mora = 1 WHERE cuenta = 'R100001';
 SELECT pg_temp.expect_error('a coordinator of SUR cannot evaluate NORTE''s campaign',
     format('SELECT cartero.evaluate_campaign(%s)', :marzo_id),
-    'P0002', 'campaign % does not exist or belongs to another regional');
+    'CA404', 'campaign % does not exist or belongs to another regional');
 SELECT pg_temp.expect_error('nor create one',
     $$INSERT INTO cartero.campaigns (regional, name, cut_date) VALUES ('NORTE', 'x', '2026-03-31')$$,
-    '42501', 'only a coordinator or an administrator may create campaigns of regional NORTE');
+    'CA403', 'only a coordinator or an administrator may create campaigns of regional NORTE');
 SELECT pg_temp.expect_error('nor write an account there',
     $$INSERT INTO cartero.accounts (cuenta, regional, titular, municipio, uso, facturacion, saldo_mora, cobro_juridico, import_batch_id)
       VALUES ('ZZ', 'NORTE', 't', 'm', 'residencial', 'directa', 1, false, 1)$$,
@@ -282,13 +282,38 @@ SELECT pg_temp.expect('NORTE''s account was not changed by SUR',
 RESET ROLE;
 DO $$
 BEGIN
+    -- Kept from an earlier run (roles are cluster-wide): already an analyst's login,
+    -- which create_db_login links again.
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cartero_test_analyst') THEN
         CREATE ROLE cartero_test_analyst LOGIN;
+    END IF;
+    IF NOT pg_has_role('cartero_test_analyst', 'cartero_analyst', 'MEMBER') THEN
+        GRANT cartero_analyst TO cartero_test_analyst;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cartero_test_not_analyst') THEN
+        CREATE ROLE cartero_test_not_analyst LOGIN;
     END IF;
 END $$;
 SET ROLE cartero_app;
 SELECT pg_temp.act_as('admin');
 SELECT cartero.create_db_login('cartero_test_analyst');
+INSERT INTO cartero.staff (login, full_name, role, regional) VALUES
+    ('pg_read_all_data', 'Intruso', 'analista', 'NORTE'),
+    ('cartero_app', 'Intruso', 'analista', 'NORTE'),
+    ('cartero_test_not_analyst', 'Intruso', 'analista', 'NORTE');
+SELECT pg_temp.expect_error('a database login never takes a pg_ name',
+    $$SELECT cartero.create_db_login('pg_read_all_data')$$,
+    'CA422', 'the database login pg_read_all_data is a name PostgreSQL or Cartero keeps for itself; give the member another login');
+SELECT pg_temp.expect_error('nor a Cartero role''s',
+    $$SELECT cartero.create_db_login('cartero_app')$$,
+    'CA422', 'the database login cartero_app is a name PostgreSQL or Cartero keeps for itself; give the member another login');
+SELECT pg_temp.expect_error('nor an existing role that is not an analyst''s login',
+    $$SELECT cartero.create_db_login('cartero_test_not_analyst')$$,
+    'CA403', 'the database role cartero_test_not_analyst already exists and is not an analyst''s login');
+SELECT pg_temp.expect('and none of them became an analyst',
+    (SELECT count(*)::text FROM pg_auth_members m
+      WHERE m.roleid = 'cartero_analyst'::regrole
+        AND m.member IN ('pg_read_all_data'::regrole, 'cartero_app'::regrole, 'cartero_test_not_analyst'::regrole)), '0');
 RESET ROLE;
 SET SESSION AUTHORIZATION cartero_test_analyst;
 SELECT set_config('cartero.staff_id', (SELECT '1'), false);  -- the admin's id: forged, ignored
@@ -318,13 +343,13 @@ SELECT pg_temp.expect('approval reserves the selected accounts',
       WHERE r.campaign_id = pg_temp.campaign('cap5')), 'L0131,P0228,T-C,T-D,T-E');
 SELECT pg_temp.expect_error('an approved campaign is not approved again',
     format('SELECT cartero.approve_campaign(%s)', pg_temp.campaign('cap5')),
-    '55000', 'campaign % is aprobada; only a draft can be approved');
+    'CA412', 'campaign % is aprobada; only a draft can be approved');
 SELECT pg_temp.expect_error('nor evaluated',
     format('SELECT cartero.evaluate_campaign(%s)', pg_temp.campaign('cap5')),
-    '55000', 'campaign % is aprobada; only a draft can be evaluated');
+    'CA412', 'campaign % is aprobada; only a draft can be evaluated');
 SELECT pg_temp.expect_error('nor changed',
     format('UPDATE cartero.campaigns SET max_letters = 6 WHERE id = %s', pg_temp.campaign('cap5')),
-    '55000', 'campaign % is aprobada; only a draft can be changed');
+    'CA412', 'campaign % is aprobada; only a draft can be changed');
 INSERT INTO cartero.campaigns (regional, name, cut_date) VALUES ('NORTE', 'after', '2026-03-31');
 SELECT cartero.evaluate_campaign(pg_temp.campaign('after'));
 SELECT pg_temp.expect('a campaign evaluated after an approval sees its accounts as carta_reciente',
@@ -340,7 +365,7 @@ SELECT pg_temp.expect('and nothing of it was written',
 UPDATE cartero.campaigns SET threshold_residencial = 100000.01 WHERE id = pg_temp.campaign('stale');
 SELECT pg_temp.expect_error('a draft changed after its evaluation must be refreshed',
     format('SELECT cartero.approve_campaign(%s)', pg_temp.campaign('stale')),
-    '55000', 'campaign % was changed after its last evaluation; refresh it');
+    'CA412', 'campaign % was changed after its last evaluation; refresh it');
 SELECT cartero.evaluate_campaign(pg_temp.campaign('stale'));
 SELECT pg_temp.expect('refreshed, it approves what is left',
     cartero.approve_campaign(pg_temp.campaign('stale'))::text, '7');
@@ -351,9 +376,134 @@ SELECT pg_temp.expect('cancelling releases the reservations',
     (SELECT count(*) FROM cartero.account_reservations), 'anulada 7');
 SELECT pg_temp.expect_error('a cancelled campaign is not cancelled again',
     format('SELECT cartero.cancel_campaign(%s)', pg_temp.campaign('cap5')),
-    '55000', 'campaign % is anulada; only a draft or an approved campaign can be cancelled');
+    'CA412', 'campaign % is anulada; only a draft or an approved campaign can be cancelled');
 SELECT pg_temp.expect('who approved and cancelled is recorded',
     (SELECT (approved_by = cartero.current_staff_id() AND cancelled_by = cartero.current_staff_id())::text
        FROM cartero.campaigns WHERE name = 'cap5'), 'true');
 RESET ROLE;
+
+-- ---------------------------------------------------------------------------
+-- every use class reads its own threshold: each overridden to a different amount,
+-- one account exactly at it (excluded) and one a cent above (selected); regional
+-- ESTE, so that NORTE's counts above stay as they are
+
+SET ROLE cartero_app;
+SELECT pg_temp.act_as('admin');
+INSERT INTO cartero.regionals (code, name) VALUES ('ESTE', 'Regional Este');
+INSERT INTO cartero.accounts (cuenta, regional, titular, direccion, municipio, uso, facturacion, saldo_mora,
+                              fecha_mora, cobro_juridico, import_batch_id)
+SELECT u.uso || (CASE WHEN above THEN '-UP' ELSE '-AT' END), 'ESTE', 't', 'Calle 1', 'Ciudad', u.uso, 'directa',
+       u.threshold + CASE WHEN above THEN 0.01 ELSE 0 END, '2026-01-01', false, 1
+  FROM (VALUES ('residencial', 110000), ('comercial', 120000), ('industrial', 130000),
+               ('oficial', 140000), ('especial', 150000)) u(uso, threshold)
+ CROSS JOIN (VALUES (false), (true)) a(above);
+INSERT INTO cartero.campaigns (regional, name, cut_date, threshold_residencial, threshold_comercial,
+                               threshold_industrial, threshold_oficial, threshold_especial)
+VALUES ('ESTE', 'per use', '2026-03-31', 110000, 120000, 130000, 140000, 150000);
+SELECT cartero.evaluate_campaign(pg_temp.campaign('per use'));
+SELECT pg_temp.expect('each use class is measured against its own threshold, strictly greater',
+    (SELECT string_agg(cuenta || '=' || reasons::text, ' ' ORDER BY cuenta)
+       FROM cartero.campaign_accounts WHERE campaign_id = pg_temp.campaign('per use')),
+    'comercial-AT={saldo_bajo_umbral} comercial-UP={} especial-AT={saldo_bajo_umbral} especial-UP={} '
+    'industrial-AT={saldo_bajo_umbral} industrial-UP={} oficial-AT={saldo_bajo_umbral} oficial-UP={} '
+    'residencial-AT={saldo_bajo_umbral} residencial-UP={}');
+
+-- two campaigns of one regional with the same parameters draw different control
+-- groups: the draw is seeded with the campaign, or the same customers would never
+-- get a letter
+INSERT INTO cartero.accounts (cuenta, regional, titular, direccion, municipio, uso, facturacion, saldo_mora,
+                              fecha_mora, cobro_juridico, import_batch_id)
+SELECT 'CG' || i, 'ESTE', 't', 'Calle 1', 'Ciudad', 'residencial', 'directa', 500000 + i, '2026-01-01', false, 1
+  FROM generate_series(1, 40) i;
+INSERT INTO cartero.campaigns (regional, name, cut_date, control_group_pct)
+VALUES ('ESTE', 'draw a', '2026-03-31', 50), ('ESTE', 'draw b', '2026-03-31', 50);
+SELECT cartero.evaluate_campaign(pg_temp.campaign('draw a')), cartero.evaluate_campaign(pg_temp.campaign('draw b'));
+SELECT pg_temp.expect('each campaign draws a control group of its own',
+    (SELECT (a.held = b.held)::text || ' ' || cardinality(a.held)
+       FROM (SELECT array_agg(cuenta ORDER BY cuenta) AS held FROM cartero.campaign_accounts
+              WHERE campaign_id = pg_temp.campaign('draw a') AND reasons = '{grupo_control}') a,
+            (SELECT array_agg(cuenta ORDER BY cuenta) AS held FROM cartero.campaign_accounts
+              WHERE campaign_id = pg_temp.campaign('draw b') AND reasons = '{grupo_control}') b),
+    'false 21');
+
+-- only a draft or an approved campaign can be cancelled, whatever the status
+INSERT INTO cartero.campaigns (regional, name, cut_date)
+SELECT 'ESTE', 'status ' || s, '2026-03-31'
+  FROM unnest(ARRAY['borrador', 'aprobada', 'generada', 'despachada', 'cerrada', 'anulada']) s;
+RESET ROLE;
+UPDATE cartero.campaigns SET status = substr(name, 8) WHERE name LIKE 'status %';
+SET ROLE cartero_app;
+SELECT pg_temp.act_as('admin');
+CREATE FUNCTION pg_temp.cancel_outcome(p_id bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM cartero.cancel_campaign(p_id);
+    RETURN 'cancelled';
+EXCEPTION WHEN SQLSTATE 'CA412' THEN
+    RETURN 'refused';
+END $$;
+SELECT pg_temp.expect('cancel: borrador and aprobada only',
+    (SELECT string_agg(substr(name, 8) || '=' || pg_temp.cancel_outcome(id), ' ' ORDER BY id)
+       FROM cartero.campaigns WHERE name LIKE 'status %'),
+    'borrador=cancelled aprobada=cancelled generada=refused despachada=refused cerrada=refused anulada=refused');
+
+-- an account that moves to another regional takes its payments along and loses the
+-- reservation of its old regional's campaign, whose approval would otherwise block
+-- every campaign of the new regional
+INSERT INTO cartero.campaigns (regional, name, cut_date)
+VALUES ('ESTE', 'holds CG1', '2026-03-31'), ('ESTE', 'evaluated before a move', '2026-03-31');
+SELECT cartero.evaluate_campaign(pg_temp.campaign('evaluated before a move'));
+SELECT cartero.evaluate_campaign(pg_temp.campaign('holds CG1')), cartero.approve_campaign(pg_temp.campaign('holds CG1'));
+INSERT INTO cartero.payments (cuenta, regional, fecha, valor, import_batch_id) VALUES ('CG1', 'ESTE', '2025-01-01', 5, 1);
+SELECT pg_temp.expect('moving releases the old regional''s reservation',
+    cartero.move_account_copies(ARRAY['CG1'], ARRAY['SUR'])::text, '1');
+UPDATE cartero.accounts SET regional = 'SUR' WHERE cuenta = 'CG1';
+SELECT pg_temp.expect('and its copies follow it',
+    (SELECT string_agg(regional, ',') FROM cartero.payments WHERE cuenta = 'CG1')
+    || ' ' || (SELECT count(*) FROM cartero.account_reservations WHERE cuenta = 'CG1'), 'SUR 0');
+INSERT INTO cartero.campaigns (regional, name, cut_date) VALUES ('SUR', 'takes CG1', '2026-03-31');
+SELECT cartero.evaluate_campaign(pg_temp.campaign('takes CG1'));
+SELECT pg_temp.expect('the new regional''s campaign selects and approves it',
+    (SELECT prioridad IS NOT NULL FROM cartero.campaign_accounts
+      WHERE campaign_id = pg_temp.campaign('takes CG1') AND cuenta = 'CG1')::text
+    || ' ' || (cartero.approve_campaign(pg_temp.campaign('takes CG1')) > 0)::text, 'true true');
+SELECT cartero.move_account_copies(ARRAY['CG2'], ARRAY['SUR']);
+UPDATE cartero.accounts SET regional = 'SUR' WHERE cuenta = 'CG2';
+SELECT pg_temp.expect_error('a campaign evaluated before a move does not reserve the moved account',
+    format('SELECT cartero.approve_campaign(%s)', pg_temp.campaign('evaluated before a move')),
+    'CA409', '2 accounts moved to another regional after this campaign was evaluated; refresh it');
+RESET ROLE;
+
+-- ---------------------------------------------------------------------------
+-- the stored funnel (campaign_tallies, recomputed from masks by campaign_funnel) agrees
+-- with the reasons the segmentation wrote, for every campaign above: capacity, control
+-- group, overrides, moved accounts
+
+SELECT pg_temp.expect('every stored funnel agrees with its campaign''s reasons',
+    (SELECT count(*)::text FROM (
+        SELECT t.campaign_id, t.clave, t.cuentas, t.cuentas_primer_motivo, t.saldo_mora, t.saldo_mora_primer_motivo
+          FROM cartero.campaign_tallies t WHERE t.dimension = 'motivo'
+        EXCEPT
+        SELECT c.id, m.motivo, count(u.motivo), count(u.motivo) FILTER (WHERE u.n = 1),
+               coalesce(sum(ca.saldo_mora) FILTER (WHERE u.motivo IS NOT NULL), 0),
+               coalesce(sum(ca.saldo_mora) FILTER (WHERE u.n = 1), 0)
+          FROM cartero.campaigns c
+         CROSS JOIN unnest(ARRAY['cobro_juridico', 'saneamiento', 'abono_reciente', 'carta_reciente', 'saldo_bajo_umbral',
+                                 'mora_insuficiente', 'sin_direccion', 'caso_abierto', 'fuera_de_capacidad', 'grupo_control']) m(motivo)
+          LEFT JOIN cartero.campaign_accounts ca ON ca.campaign_id = c.id
+          LEFT JOIN LATERAL unnest(ca.reasons) WITH ORDINALITY AS u(motivo, n) ON u.motivo = m.motivo
+         WHERE c.evaluated_at IS NOT NULL
+         GROUP BY c.id, m.motivo) d),
+    '0');
+SELECT pg_temp.expect('and its counts agree with its rows',
+    (SELECT count(*)::text FROM cartero.campaigns c
+      WHERE c.evaluated_at IS NOT NULL
+        AND c.evaluated_count || '/' || c.selected_count IS DISTINCT FROM
+            (SELECT count(*) || '/' || count(*) FILTER (WHERE ca.prioridad IS NOT NULL)
+               FROM cartero.campaign_accounts ca WHERE ca.campaign_id = c.id)),
+    '0');
+SELECT pg_temp.expect('the funnel is checked on campaigns with capacity and a control group',
+    (SELECT string_agg(clave || ':' || cuentas, ' ' ORDER BY clave) FROM cartero.campaign_tallies
+      WHERE campaign_id = pg_temp.campaign('control') AND clave IN ('fuera_de_capacidad', 'grupo_control', 'seleccionadas')),
+    'fuera_de_capacidad:3 grupo_control:3 seleccionadas:7');
 \echo all checks passed

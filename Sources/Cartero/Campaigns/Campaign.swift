@@ -40,26 +40,26 @@ public struct Campaign: Sendable, Hashable {
     /// A draft's result may be recomputed; an approved campaign's is what it reserved.
     public var isDraft: Bool { status == .borrador }
 
-    /// The columns `read` decodes, from `cartero.campaigns c`.
+    /// The columns `read` decodes, by name, from `cartero.campaigns c`.
     static let selectList: Query = """
         c.id, c.regional, c.name, c.cut_date, c.status,
-        coalesce((SELECT s.login FROM cartero.staff s WHERE s.id = c.created_by), 'staff ' || c.created_by),
-        c.created_at, c.evaluated_at, c.approved_at,
-        (SELECT count(*) FROM cartero.campaign_accounts ca WHERE ca.campaign_id = c.id AND ca.prioridad IS NOT NULL),
+        coalesce((SELECT s.login FROM cartero.staff s WHERE s.id = c.created_by), 'staff ' || c.created_by) AS created_by,
+        c.created_at, c.evaluated_at, c.approved_at, coalesce(c.selected_count, 0) AS selected_count,
         \(CampaignParameters.selectList)
         """
 
     static func read(_ row: Row) throws -> Campaign {
-        let (id, regional, name, cutDate, status, createdBy, createdAt, evaluatedAt, approvedAt, selected) =
-            try row.decode((Int64, String, String, CalendarDate, String, String, Date, Date?, Date?, Int).self)
+        let id = try row.decode("id", as: Int64.self)
+        let status = try row.decode("status", as: String.self)
         guard let campaignStatus = CampaignStatus(rawValue: status) else {
             throw CarteroError.invalid("campaign \(id) has an unknown status '\(status)'")
         }
         return Campaign(
-            id: id, regional: regional, name: name, cutDate: cutDate,
-            parameters: try CampaignParameters.read(row, from: 10), status: campaignStatus,
-            createdBy: createdBy, createdAt: createdAt, evaluatedAt: evaluatedAt, approvedAt: approvedAt,
-            selectedCount: selected)
+            id: id, regional: try row.decode("regional"), name: try row.decode("name"), cutDate: try row.decode("cut_date"),
+            parameters: try CampaignParameters.read(row), status: campaignStatus,
+            createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"),
+            evaluatedAt: try row.decode("evaluated_at"), approvedAt: try row.decode("approved_at"),
+            selectedCount: try row.decode("selected_count"))
     }
 }
 
@@ -86,6 +86,16 @@ public struct NewCampaign: Sendable {
         guard let date = CalendarDate(text) else {
             throw CarteroError.invalid("cut date '\(text)' does not exist on the calendar")
         }
+        try requireCutDateInRange(date)
         return date
+    }
+
+    /// The range of the check on `cartero.campaigns.cut_date`.
+    static let cutDates = CalendarDate(year: 2000, month: 1, day: 1)!...CalendarDate(year: 2099, month: 12, day: 31)!
+
+    static func requireCutDateInRange(_ date: CalendarDate) throws {
+        guard cutDates.contains(date) else {
+            throw CarteroError.invalid("cut date \(date) must be between \(cutDates.lowerBound) and \(cutDates.upperBound)")
+        }
     }
 }

@@ -60,23 +60,19 @@ public struct CampaignParameters: Sendable, Hashable {
         c.max_letters, c.control_group_pct
         """
 
-    /// How many columns `selectList` has.
-    static let columnCount = UseClass.allCases.count + 5
-
-    /// Reads the columns of `selectList` from `row`, starting at column `first`.
-    static func read(_ row: Row, from first: Int) throws -> CampaignParameters {
+    /// Reads the columns of `selectList` from `row`, by name.
+    static func read(_ row: Row) throws -> CampaignParameters {
         var thresholds: [UseClass: Decimal] = [:]
-        for (offset, use) in UseClass.allCases.enumerated() {
-            thresholds[use] = try row.decode(first + offset, as: Decimal.self)
+        for use in UseClass.allCases {
+            thresholds[use] = try row.decode("threshold_\(use.rawValue)", as: Decimal.self)
         }
-        let next = first + UseClass.allCases.count
         return CampaignParameters(
             thresholds: thresholds,
-            minDaysPastDue: try row.decode(next),
-            paymentWindowMonths: try row.decode(next + 1),
-            letterWindowMonths: try row.decode(next + 2),
-            maxLetters: try row.decode(next + 3),
-            controlGroupPercent: try row.decode(next + 4))
+            minDaysPastDue: try row.decode("min_days_past_due"),
+            paymentWindowMonths: try row.decode("payment_window_months"),
+            letterWindowMonths: try row.decode("letter_window_months"),
+            maxLetters: try row.decode("max_letters"),
+            controlGroupPercent: try row.decode("control_group_pct"))
     }
 }
 
@@ -103,6 +99,10 @@ public struct ParameterOverrides: Sendable, Hashable {
     }
 
     public var isEmpty: Bool { columns.isEmpty }
+
+    static let maxDaysPastDue = 3650
+    static let maxWindowMonths = 120
+    static let maxLetters = 10_000_000
 
     /// Reads the `--threshold` arguments (`USO=AMOUNT`, the amount in pesos with at most
     /// two decimals and no thousands separators); a use class given twice keeps the last.
@@ -151,17 +151,18 @@ public struct ParameterOverrides: Sendable, Hashable {
                 throw CarteroError.invalid("the \(use.rawValue) threshold cannot be negative")
             }
         }
-        if let minDaysPastDue, minDaysPastDue < 0 {
-            throw CarteroError.invalid("the minimum days past due cannot be negative")
+        // The ranges of the checks on cartero.campaigns (0006_role_limits.sql).
+        if let minDaysPastDue, !(0...Self.maxDaysPastDue).contains(minDaysPastDue) {
+            throw CarteroError.invalid("the minimum days past due must be a whole number from 0 to \(Self.maxDaysPastDue)")
         }
-        if let paymentWindowMonths, paymentWindowMonths < 0 {
-            throw CarteroError.invalid("the payment window cannot be negative")
+        if let paymentWindowMonths, !(0...Self.maxWindowMonths).contains(paymentWindowMonths) {
+            throw CarteroError.invalid("the payment window must be from 0 to \(Self.maxWindowMonths) months")
         }
-        if let letterWindowMonths, letterWindowMonths < 0 {
-            throw CarteroError.invalid("the letter window cannot be negative")
+        if let letterWindowMonths, !(0...Self.maxWindowMonths).contains(letterWindowMonths) {
+            throw CarteroError.invalid("the letter window must be from 0 to \(Self.maxWindowMonths) months")
         }
-        if let maxLetters, maxLetters <= 0 {
-            throw CarteroError.invalid("the maximum number of letters must be at least 1")
+        if let maxLetters, !(1...Self.maxLetters).contains(maxLetters) {
+            throw CarteroError.invalid("the maximum number of letters must be from 1 to \(Self.maxLetters)")
         }
         if let controlGroupPercent, !(controlGroupPercent > 0 && controlGroupPercent < 100) {
             throw CarteroError.invalid("the control group must be a percentage greater than 0 and less than 100")

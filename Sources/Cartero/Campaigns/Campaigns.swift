@@ -14,6 +14,7 @@ public enum Campaigns {
         let name = campaign.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw CarteroError.invalid("the campaign needs a name") }
         try campaign.parameters.validate()
+        try NewCampaign.requireCutDateInRange(campaign.cutDate)
         try Regionals.require(campaign.regional, on: db)
         var columns: Query = ""
         var values: Query = ""
@@ -93,19 +94,17 @@ public enum Campaigns {
         CarteroError.notFound("campaign \(id) does not exist")
     }
 
-    /// The campaign functions' errors (see the header of 0004_campaigns.sql) as CarteroErrors
-    /// carrying the function's own sentence.
+    /// The campaign functions' refusals as CarteroErrors carrying the function's own
+    /// sentence; a campaign the member may not see reads as missing.
     static func translatingErrors<T>(of id: Campaign.ID?, _ body: () throws -> T) throws -> T {
         do {
-            return try body()
-        } catch let error as PQError {
-            switch error.sqlState?.rawValue {
-            case "42501": throw CarteroError.forbidden(error.message)
-            case "P0002": throw id.map(notFound) ?? CarteroError.notFound(error.message)
-            case "55000", "CA409": throw CarteroError.conflict(error.message)
-            case "23514": throw CarteroError.invalid("a campaign parameter is out of range: \(error.message)")
-            default: throw error
+            return try CarteroError.translating(whenRefused: "only a coordinator of the campaign's regional or an administrator may do that") {
+                try body()
             }
+        } catch let error as CarteroError where error.kind == .notFound {
+            throw id.map(notFound) ?? error
+        } catch SQLState.checkViolation {
+            throw CarteroError.invalid("a campaign parameter is out of range")
         }
     }
 }

@@ -47,86 +47,87 @@ public struct Funnel: Sendable {
 
     public static let billingModes = ["directa", "conjunta"]
 
-    /// The funnel of the campaign's last evaluation.
+    /// The funnel of the campaign's last evaluation, as stored with it
+    /// (`cartero.campaign_tallies`): a few rows, whatever the campaign's size.
     public static func stored(_ id: Campaign.ID, on db: Connection) throws -> Funnel {
         let campaign = try Campaigns.find(id, on: db)
-        let source: Query = """
-            SELECT ca.reasons, ca.saldo_mora, ca.uso, ca.facturacion
-              FROM cartero.campaign_accounts ca
-             WHERE ca.campaign_id = \(id)
-            """
-        return try compute(campaign, parameters: campaign.parameters, isWhatIf: false, source: source, on: db)
+        let lines = try db.execute("""
+            SELECT dimension, clave, cuentas, cuentas_primer_motivo, saldo_mora_primer_motivo
+              FROM cartero.campaign_tallies
+             WHERE campaign_id = \(id)
+            """)
+        return try Funnel(campaign, parameters: campaign.parameters, isWhatIf: false, lines: lines)
     }
 
-    /// The funnel the campaign would have with `overrides` applied to its parameters,
-    /// evaluated now; nothing is written.
+    /// The funnel the campaign would have with `overrides` applied to its parameters;
+    /// nothing is written. Thresholds, minimum days, capacity and control group are
+    /// applied to the stored evaluation (`cartero.campaign_funnel`: no payment or letter
+    /// is read again); other windows need the segmentation itself, run now.
     public static func whatIf(_ id: Campaign.ID, overrides: ParameterOverrides, on db: Connection) throws -> Funnel {
         try overrides.validate()
         let campaign = try Campaigns.find(id, on: db)
-        // The campaign row with the overrides, as text, so that it reaches the segmentation
-        // as a bound value and the planner plans for this cut date and these windows, as
-        // evaluate_campaign's EXECUTE … USING does.
+        // The campaign row with the overrides, as text, so that it reaches the function
+        // as one bound value and the planner plans for these values.
         // Its parameters are read back from that same row, so what is shown is what ran.
         let populated = try db.queryRow("""
-            SELECT \(CampaignParameters.selectList), c::text
+            SELECT \(CampaignParameters.selectList), c::text AS campaign_row
               FROM (SELECT (jsonb_populate_record(x, \(overrides.json)::jsonb)).* FROM cartero.campaigns x WHERE x.id = \(id)) c
             """)!
-        let parameters = try CampaignParameters.read(populated, from: 0)
-        let row = try populated.decode(CampaignParameters.columnCount, as: String.self)
-        // Like evaluate_campaign: JIT costs more than it saves on this statement.
-        try db.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
-        let source: Query = """
-            SELECT s.reasons, s.saldo_mora, s.uso, s.facturacion
-              FROM cartero.segmentation(\(row)::cartero.campaigns) s
-            """
-        return try compute(campaign, parameters: parameters, isWhatIf: true, source: source, on: db)
+        let parameters = try CampaignParameters.read(populated)
+        let row = try populated.decode("campaign_row", as: String.self)
+        let sameWindows = parameters.paymentWindowMonths == campaign.parameters.paymentWindowMonths
+            && parameters.letterWindowMonths == campaign.parameters.letterWindowMonths
+        let lines: Rows
+        if sameWindows && campaign.evaluatedAt != nil {
+            lines = try db.execute("""
+                SELECT dimension, clave, cuentas, cuentas_primer_motivo, saldo_mora_primer_motivo
+                  FROM cartero.campaign_funnel(\(row)::cartero.campaigns)
+                """)
+        } else {
+            // Like evaluate_campaign: JIT costs more than it saves on this statement.
+            try db.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
+            lines = try db.execute("""
+                SELECT dimension, clave, cuentas, cuentas_primer_motivo, saldo_mora_primer_motivo
+                  FROM cartero.funnel_lines(ARRAY(
+                       SELECT ROW(cartero.reason_mask(s.reasons), s.uso, s.facturacion, count(*), sum(s.saldo_mora))::cartero.funnel_group
+                         FROM cartero.segmentation(\(row)::cartero.campaigns) s
+                        GROUP BY 1, s.uso, s.facturacion))
+                """)
+        }
+        return try Funnel(campaign, parameters: parameters, isWhatIf: true, lines: lines)
     }
 
-    /// One pass over the evaluated accounts (`reasons`, `saldo_mora`, `uso`, `facturacion`):
-    /// each account is joined to its reasons (none when selected, giving one row whose
-    /// motivo is NULL), and grouped per reason, per selected use class and billing mode,
-    /// and in total. `n IS NULL OR n = 1` picks each account exactly once.
-    private static func compute(
-        _ campaign: Campaign, parameters: CampaignParameters, isWhatIf: Bool, source: Query, on db: Connection
-    ) throws -> Funnel {
-        let rows = try db.execute("""
-            SELECT GROUPING(u.motivo, s.uso, s.facturacion) AS g, u.motivo, s.uso, s.facturacion,
-                   count(*) AS cuentas,
-                   count(*) FILTER (WHERE u.n IS NULL OR u.n = 1) AS primera,
-                   coalesce(sum(s.saldo_mora) FILTER (WHERE u.n IS NULL OR u.n = 1), 0) AS saldo
-              FROM (\(source)) s
-              LEFT JOIN LATERAL unnest(s.reasons) WITH ORDINALITY AS u(motivo, n) ON true
-             GROUP BY GROUPING SETS ((u.motivo), (u.motivo, s.uso), (u.motivo, s.facturacion), ())
-            """)
+    /// Reads the lines of `cartero.funnel_lines`: per reason, the totals, and the
+    /// selection per use class and billing mode.
+    private init(_ campaign: Campaign, parameters: CampaignParameters, isWhatIf: Bool, lines: Rows) throws {
         var byReason: [String: Step] = [:]
-        var evaluated = Tally.zero
-        var selected = Tally.zero
+        var totals: [String: Tally] = [:]
         var byUse: [String: Tally] = [:]
         var byBilling: [String: Tally] = [:]
-        for row in rows {
-            // GROUPING bits: motivo 4, uso 2, facturacion 1 (1 = not grouped by it).
-            let (grouping, motivo, uso, facturacion, failing, first, balance) =
-                try row.decode((Int, String?, String?, String?, Int, Int, Decimal).self)
-            let tally = Tally(accounts: first, balance: balance)
-            switch (grouping, motivo) {
-            case (7, _): evaluated = tally
-            case (3, nil): selected = tally
-            case (3, let motivo?):
-                if let reason = ExclusionReason(rawValue: motivo) {
-                    byReason[motivo] = Step(reason: reason, failing: failing, firstFailing: first, firstFailingBalance: balance)
+        for line in lines {
+            let (dimension, key, accounts, firstFailing, firstFailingBalance) =
+                try line.decode((String, String, Int, Int, Decimal).self)
+            let tally = Tally(accounts: firstFailing, balance: firstFailingBalance)
+            switch dimension {
+            case "motivo":
+                if let reason = ExclusionReason(rawValue: key) {
+                    byReason[key] = Step(reason: reason, failing: accounts, firstFailing: firstFailing, firstFailingBalance: firstFailingBalance)
                 }
-            case (1, nil): byUse[uso ?? ""] = tally
-            case (2, nil): byBilling[facturacion ?? ""] = tally
-            default: break  // a reason per use class or billing mode: not shown
+            case "total": totals[key] = tally
+            case "uso": byUse[key] = tally
+            case "facturacion": byBilling[key] = tally
+            default: break
             }
         }
-        return Funnel(
-            campaign: campaign, parameters: parameters, isWhatIf: isWhatIf,
-            steps: ExclusionReason.allCases.map {
-                byReason[$0.rawValue] ?? Step(reason: $0, failing: 0, firstFailing: 0, firstFailingBalance: 0)
-            },
-            evaluated: evaluated, selected: selected,
-            selectedByUse: UseClass.allCases.map { ($0, byUse[$0.rawValue] ?? .zero) },
-            selectedByBilling: billingModes.map { ($0, byBilling[$0] ?? .zero) })
+        self.campaign = campaign
+        self.parameters = parameters
+        self.isWhatIf = isWhatIf
+        steps = ExclusionReason.allCases.map {
+            byReason[$0.rawValue] ?? Step(reason: $0, failing: 0, firstFailing: 0, firstFailingBalance: 0)
+        }
+        evaluated = totals["evaluadas"] ?? .zero
+        selected = totals["seleccionadas"] ?? .zero
+        selectedByUse = UseClass.allCases.map { ($0, byUse[$0.rawValue] ?? .zero) }
+        selectedByBilling = Self.billingModes.map { ($0, byBilling[$0] ?? .zero) }
     }
 }

@@ -19,12 +19,10 @@ public final class CarteroDatabase: Sendable {
             """
         )!.decode((Bool, Bool?).self)
         if isApp { return }
-        guard let mayBeApp else {
-            throw CarteroError.notFound("the database has no Cartero schema yet: run 'cartero db migrate'")
-        }
+        guard let mayBeApp else { throw CarteroError.notMigrated }
         guard mayBeApp else {
             throw CarteroError.forbidden(
-                "the database login may not act as cartero_app: grant it the role (GRANT cartero_app TO login), or run 'cartero db migrate' first")
+                "the database login may not act as cartero_app: grant it the role (GRANT cartero_app TO login)")
         }
         try connection.execute("SET ROLE cartero_app")
     }
@@ -36,25 +34,46 @@ public final class CarteroDatabase: Sendable {
         _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
         try await pool.withTransaction(isolation) { connection in
-            try connection.execute("SELECT set_config('cartero.staff_id', \(String(member.id)), true)")
+            try Self.act(as: member.id, on: connection)
             return try body(connection)
+        }
+    }
+
+    /// Runs `body` in one transaction acting as the active member with that login,
+    /// resolved in the same transaction.
+    public func transaction<T: Sendable>(
+        asLogin login: String, _ isolation: Connection.IsolationLevel = .readCommitted,
+        _ body: @escaping @Sendable (Connection, ActingMember) throws -> T
+    ) async throws -> T {
+        try await pool.withTransaction(isolation) { connection in
+            let member = try Self.resolve(login: login, on: connection)
+            return try body(connection, member)
         }
     }
 
     /// The active member with that login, ready to act.
     public func member(login: String) async throws -> ActingMember {
-        try await pool.withTransaction { connection in
-            guard let id = try connection.queryValue("SELECT cartero.staff_id_for_login(\(login))", as: Int64?.self) else {
-                throw CarteroError.notFound("no active staff member has the login '\(login)'")
-            }
-            try connection.execute("SELECT set_config('cartero.staff_id', \(String(id)), true)")
-            let row = try connection.queryRow("SELECT id, login, full_name, role, regional FROM cartero.staff WHERE id = \(id)")!
-            let (memberID, memberLogin, fullName, role, regional) = try row.decode((Int64, String, String, String, String?).self)
-            guard let staffRole = StaffRole(rawValue: role) else {
-                throw CarteroError.invalid("staff member '\(login)' has an unknown role '\(role)'")
-            }
-            return ActingMember(id: memberID, login: memberLogin, fullName: fullName, role: staffRole, regional: regional)
+        try await transaction(asLogin: login) { _, member in member }
+    }
+
+    /// Says who is acting for the rest of the transaction.
+    private static func act(as id: Int64, on connection: Connection) throws {
+        try connection.execute("SELECT set_config('cartero.staff_id', \(String(id)), true)")
+    }
+
+    /// Finds the active member with that login and acts as him; his own staff row is
+    /// visible from then on.
+    private static func resolve(login: String, on connection: Connection) throws -> ActingMember {
+        guard let id = try connection.queryValue("SELECT cartero.staff_id_for_login(\(login))", as: Int64?.self) else {
+            throw CarteroError.notFound("no active staff member has the login '\(login)'")
         }
+        try act(as: id, on: connection)
+        let row = try connection.queryRow("SELECT id, login, full_name, role, regional FROM cartero.staff WHERE id = \(id)")!
+        let (memberID, memberLogin, fullName, role, regional) = try row.decode((Int64, String, String, String, String?).self)
+        guard let staffRole = StaffRole(rawValue: role) else {
+            throw CarteroError.invalid("staff member '\(login)' has an unknown role '\(role)'")
+        }
+        return ActingMember(id: memberID, login: memberLogin, fullName: fullName, role: staffRole, regional: regional)
     }
 
     public func close() { pool.close() }

@@ -22,12 +22,12 @@ public enum ExtractKind: String, Sendable, CaseIterable {
             [
                 .init("cuenta", required: true, rule: .cuenta),
                 .init("regional", required: true, rule: .regional),
-                .init("titular", required: true, rule: .text),
-                .init("documento", required: false, rule: .text),
-                .init("direccion", required: false, rule: .text),
-                .init("barrio", required: false, rule: .text),
-                .init("municipio", required: true, rule: .text),
-                .init("ruta", required: false, rule: .text),
+                .init("titular", required: true, rule: .text(max: 200)),
+                .init("documento", required: false, rule: .text(max: 30)),
+                .init("direccion", required: false, rule: .text(max: 200)),
+                .init("barrio", required: false, rule: .text(max: 100)),
+                .init("municipio", required: true, rule: .text(max: 100)),
+                .init("ruta", required: false, rule: .text(max: 40)),
                 .init("uso", required: true, rule: .oneOf(UseClass.allCases.map(\.rawValue))),
                 .init("estrato", required: false, rule: .estrato),
                 .init("facturacion", required: true, rule: .oneOf(["directa", "conjunta"])),
@@ -41,7 +41,7 @@ public enum ExtractKind: String, Sendable, CaseIterable {
                 .init("cuenta", required: true, rule: .existingAccount),
                 .init("fecha", required: true, rule: .date),
                 .init("valor", required: true, rule: .amount(positive: true)),
-                .init("referencia", required: false, rule: .text),
+                .init("referencia", required: false, rule: .text(max: 60)),
             ]
         case .letters:
             [
@@ -68,8 +68,8 @@ struct ExtractColumn: Sendable {
 
 /// What a non-blank value must be; `ExtractValidation` turns each into SQL.
 enum ValueRule: Sendable {
-    /// Anything.
-    case text
+    /// Any text of at most `max` characters (the column's check in the database).
+    case text(max: Int)
     /// An account number, 1–20 of `A-Z a-z 0-9 -`, at most once per file.
     case cuenta
     /// An account number of an account that exists and that the acting member sees.

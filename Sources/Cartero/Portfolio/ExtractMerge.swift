@@ -92,8 +92,8 @@ enum ExtractMerge {
                 ) latest ON latest.cuenta = s.cuenta
             ) i
             """
-        try moveCopiedRegionals(on: db)
         do {
+            try moveCopiedRegionals(on: db)
             let updated = try db.execute("""
                 UPDATE cartero.accounts a
                 SET \(unsafeSQL: columns.map { "\($0) = i.\($0)" }.joined(separator: ", ")),
@@ -113,24 +113,22 @@ enum ExtractMerge {
             // may not change. He does not see it, so the INSERT meets it on the key.
             throw CarteroError.forbidden(
                 "the file holds accounts that belong to another regional, which you may not change; nothing was imported")
+        } catch let error as PQError {
+            throw CarteroError(raisedBy: error) ?? error
         }
     }
 
     /// Payments, letters and marks copy their account's regional for row-level
-    /// security; when the extract moves accounts, they move with them.
+    /// security; when the extract moves accounts, they move with them, and the
+    /// reservations that campaigns of the old regional held on them are released
+    /// (`cartero.move_account_copies`, an administrator's only).
     private static func moveCopiedRegionals(on db: Connection) throws {
-        let moved = try db.execute("""
-            CREATE TEMP TABLE import_moved ON COMMIT DROP AS
-            SELECT s.cuenta, s.regional FROM pg_temp.import_staging s
+        try db.execute("""
+            SELECT cartero.move_account_copies(array_agg(s.cuenta), array_agg(s.regional))
+            FROM pg_temp.import_staging s
             JOIN cartero.accounts a ON a.cuenta = s.cuenta AND a.regional <> s.regional
-            """).affectedRows
-        guard moved > 0 else { return }
-        for table in ["payments", "letter_history", "account_cleanup_marks", "account_address_changes"] {
-            try db.execute("""
-                UPDATE cartero.\(unsafeSQL: table) t SET regional = m.regional
-                FROM pg_temp.import_moved m WHERE t.cuenta = m.cuenta
-                """)
-        }
+            HAVING count(*) > 0
+            """)
     }
 
     /// `(l.c1, …) IS NOT DISTINCT FROM (r.c1, …)`: NULL equals NULL.

@@ -25,6 +25,10 @@ struct ExtractStaging {
     static func load(
         _ kind: ExtractKind, file: URL, on db: Connection, progress: (ImportProgress) -> Void
     ) throws -> ExtractStaging {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CarteroError.invalid("\(file.path) is a folder, not a file: name the CSV file inside it")
+        }
         guard let handle = try? FileHandle(forReadingFrom: file) else {
             throw CarteroError.notFound("cannot read the file \(file.path): it does not exist or you may not read it")
         }
@@ -60,26 +64,35 @@ struct ExtractStaging {
         var staging = try ExtractStaging(kind: kind, header: header.names)
         try db.execute("DROP TABLE IF EXISTS pg_temp.import_staging")
         try db.execute(staging.createStatement)
+        // Each chunk is checked before it is sent; after the first problem nothing more
+        // is sent (COPY is aborted at the end), but the rest is still read, so that the
+        // user sees every bad line at once.
+        var structure = CSVStructure(expectedFields: header.names.count, limit: ExtractImport.reportedErrors)
         var sent = Int64(head.count)  // the header and the first records, read already
-        do {
-            let rows = try db.copyIn(staging.copyStatement) { writer in
-                try head[header.dataOffset...].withUnsafeBytes { try writer.write($0) }
-                head = []
+        let rows = try db.copyIn(staging.copyStatement) { writer in
+            try head[header.dataOffset...].withUnsafeBytes { try pass($0, through: &structure, to: writer) }
+            head = []
+            progress(.sending(bytes: sent, of: size))
+            while true {
+                let chunk = try read()
+                if chunk.isEmpty { break }
+                try chunk.withUnsafeBytes { try pass($0, through: &structure, to: writer) }
+                sent += Int64(chunk.count)
                 progress(.sending(bytes: sent, of: size))
-                while true {
-                    let chunk = try read()
-                    if chunk.isEmpty { break }
-                    try chunk.withUnsafeBytes { try writer.write($0) }
-                    sent += Int64(chunk.count)
-                    progress(.sending(bytes: sent, of: size))
-                }
             }
-            staging.rowsRead = rows
-            staging.sha256 = hasher.finalize().hex
-        } catch let error as PQError where error.kind == .server {
-            throw rejection(for: error, staging: staging) ?? error
+            structure.finish()
+            if !structure.isClean { throw ExtractRejection(structure.problems, total: structure.problemCount) }
         }
+        staging.rowsRead = rows
+        staging.sha256 = hasher.finalize().hex
         return staging
+    }
+
+    private static func pass(
+        _ bytes: UnsafeRawBufferPointer, through structure: inout CSVStructure, to writer: borrowing CopyInWriter
+    ) throws {
+        structure.scan(bytes)
+        if structure.isClean { try writer.write(bytes) }
     }
 
     private init(kind: ExtractKind, header: [String]) throws {
@@ -123,34 +136,5 @@ struct ExtractStaging {
 
     private var copyStatement: Query {
         Query(unsafeSQL: "COPY pg_temp.import_staging (\(targets.joined(separator: ", "))) FROM STDIN (FORMAT csv)")
-    }
-
-    /// A COPY failure that names a line (a ragged record, bytes that are not UTF-8)
-    /// as one sentence about that line of the file.
-    private static func rejection(for error: PQError, staging: ExtractStaging) -> ExtractRejection? {
-        guard let context = error.context,
-            let match = context.firstMatch(of: /COPY import_staging, line (\d+)/), let record = Int(match.1)
-        else { return nil }
-        let line = record + 1  // COPY counts the records after the header
-        let message: String
-        switch error.sqlState {
-        case .characterNotInRepertoire?, SQLState("22P05")?:
-            message = "the text is not valid UTF-8; save the file as CSV UTF-8"
-        default:
-            if error.message.hasPrefix("extra data after last expected column") {
-                message = "the row has more fields than the header (\(staging.targets.count))"
-            } else if error.message.hasPrefix("missing data for column") {
-                message = context.hasSuffix(": \"\"")
-                    ? "the line is empty"
-                    : "the row has fewer fields than the header (\(staging.targets.count))"
-            } else if error.message.hasSuffix("carriage return found in data") || error.message.hasSuffix("newline found in data") {
-                message = "the line breaks are mixed (Windows CRLF and Unix LF); save the file again as CSV"
-            } else if error.message.hasPrefix("unterminated CSV quoted field") {
-                message = "a quoted field is not closed"
-            } else {
-                message = error.message
-            }
-        }
-        return ExtractRejection([RowError(line: line, column: nil, message: message)])
     }
 }

@@ -10,7 +10,7 @@ import PQ
 /// the file's); the values are only ever compared in SQL, never pasted into it.
 enum ExtractValidation {
     static func check(_ staged: ExtractStaging, on db: Connection) throws {
-        let checked = staged.present.filter(\.isChecked)
+        let checked = staged.present
         var errors: [RowError] = []
         var total = 0
         for row in try db.execute(query(checking: checked)) {
@@ -82,14 +82,18 @@ enum ExtractValidation {
         let quoted = "'''' || left(\(c), 40) || ''''"
         var whens: [(String, String)] = []
         switch column.rule {
-        case .text:
-            break
+        case .text(let max):
+            whens.append(("char_length(\(c)) > \(max)", "'is longer than \(max) characters (' || char_length(\(c)) || ')'"))
         case .cuenta:
             whens.append(cuentaFormat(c, quoted))
             whens.append(("repeated.first_line IS NOT NULL", "\(c) || ' appears again (first on line ' || repeated.first_line || ')'"))
         case .existingAccount:
             whens.append(cuentaFormat(c, quoted))
-            whens.append(("account.cuenta IS NULL", "'account ' || \(c) || ' does not exist'"))
+            // A member who is not an admin sees only his regional's accounts: he is told
+            // the same whether the account is missing or another regional's.
+            whens.append((
+                "account.cuenta IS NULL",
+                "CASE WHEN acting.is_admin THEN 'account ' || \(c) || ' does not exist' ELSE 'account ' || \(c) || ' is not an account of regional ' || acting.regional END"))
         case .regional:
             whens.append(("regional.code IS NULL", "'no regional has the code ' || \(quoted)"))
             whens.append((
@@ -138,13 +142,5 @@ enum ExtractValidation {
     /// An unanchored negated class and a length: several times faster than `^[…]{1,20}$`.
     private static func cuentaFormat(_ c: String, _ quoted: String) -> (String, String) {
         ("\(c) ~ '[^A-Za-z0-9-]' OR octet_length(\(c)) > 20", "\(quoted) || ' is not an account number (1 to 20 letters, digits or -)'")
-    }
-}
-
-extension ExtractColumn {
-    /// False for an optional column that takes any text: nothing to check.
-    fileprivate var isChecked: Bool {
-        if case .text = rule { return required }
-        return true
     }
 }

@@ -41,36 +41,51 @@ public enum StaffDirectory {
         }
         let fullName = member.fullName.trimmed
         guard !fullName.isEmpty else { throw CarteroError.invalid("the staff member needs a name") }
+        guard fullName.count <= 120 else { throw CarteroError.invalid("the staff member's name is longer than 120 characters") }
         if member.role == .admin, member.regional != nil {
-            throw CarteroError.invalid("an administrator works across regionals: leave out --regional")
+            throw CarteroError.invalid("an administrator works across regionals and has no regional")
         }
         if member.role != .admin, member.regional == nil {
-            throw CarteroError.invalid("a \(member.role.rawValue) belongs to a regional: give --regional CODE")
+            throw CarteroError.invalid("a \(member.role.rawValue) belongs to a regional: say which")
+        }
+        if member.dbLogin, member.login.hasPrefix("pg_") || reservedDatabaseLogins.contains(member.login) {
+            throw CarteroError.invalid("the database login \(member.login) is a name PostgreSQL or Cartero keeps for itself; give the member another login")
         }
         if let regional = member.regional { try Regionals.require(regional, on: db) }
-        if let password = member.password, password.count < 8 {
-            throw CarteroError.invalid("the password must have at least 8 characters")
+        if let password = member.password {
+            guard password.count >= 8 else { throw CarteroError.invalid("the password must have at least 8 characters") }
+            // bcrypt reads 72 bytes; more would be ignored without a word.
+            guard password.utf8.count <= maxPasswordBytes else {
+                throw CarteroError.invalid("the password must have at most \(maxPasswordBytes) bytes (72 letters without accents)")
+            }
         }
         let hash = member.password.map { Bcrypt.hash($0, cost: passwordCost) }
-        do {
-            try db.execute("""
-                INSERT INTO cartero.staff (login, full_name, role, regional, password_hash)
-                VALUES (\(member.login), \(fullName), \(member.role.rawValue), \(member.regional), \(hash))
-                """)
+        try CarteroError.translating(whenRefused: "only an administrator may add staff members") {
+            do {
+                try db.execute("""
+                    INSERT INTO cartero.staff (login, full_name, role, regional, password_hash)
+                    VALUES (\(member.login), \(fullName), \(member.role.rawValue), \(member.regional), \(hash))
+                    """)
+            } catch SQLState.uniqueViolation {
+                throw CarteroError.conflict("staff member \(member.login) already exists")
+            }
             if member.dbLogin {
                 try db.execute("SELECT cartero.create_db_login(\(member.login))")
             }
-        } catch SQLState.uniqueViolation {
-            throw CarteroError.conflict("staff member \(member.login) already exists")
-        } catch let error as PQError where error.sqlState == .insufficientPrivilege {
-            throw CarteroError.forbidden(error.message.hasPrefix("new row violates")
-                ? "only an administrator may add staff members" : error.message)
         }
     }
 
+    /// PostgreSQL's words and Cartero's own roles, which no member's database login may take.
+    static let reservedDatabaseLogins: Set = [
+        "public", "none", "current_user", "current_role", "session_user", "cartero_owner", "cartero_app", "cartero_analyst",
+    ]
+
+    static let maxPasswordBytes = 72
+
     /// The members the acting member may see (his regional's; an admin: all).
     public static func list(regional: String? = nil, on db: Connection) throws -> [StaffMember] {
-        try db.execute("""
+        if let regional { try Regionals.require(regional, on: db) }
+        return try db.execute("""
             SELECT login, full_name, role, regional, active, db_login
             FROM cartero.staff
             WHERE \(regional)::text IS NULL OR regional = \(regional)
@@ -84,8 +99,10 @@ public enum StaffDirectory {
         }
     }
 
-    /// Checks a web password against the stored hash.
-    public static func verify(password: String, hash: String) -> Bool {
-        Bcrypt.verify(password, hash: hash)
+    /// The active member with that login and web password, or nil. The password is
+    /// checked inside the database (`cartero.sign_in`): no hash ever leaves it.
+    public static func signIn(login: String, password: String, on db: Connection) throws -> Int64? {
+        guard password.utf8.count <= maxPasswordBytes else { return nil }
+        return try db.queryValue("SELECT cartero.sign_in(\(login), \(password))", as: Int64?.self)
     }
 }
