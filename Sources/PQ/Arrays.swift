@@ -40,8 +40,16 @@ extension Array: PQEncodable where Element: PQArrayElement {
 }
 
 extension Array: PQDecodable where Element: PQDecodable {
+    /// A built-in array type whose elements `Element` accepts: `[Int]` reads `int4[]`
+    /// and `int8[]`, `[String?]` reads `text[]`.
+    public static func pqAccepts(type: UInt32) -> Bool {
+        guard let element = PQType.element(ofArray: type) else { return false }
+        return Element.pqAccepts(type: element)
+    }
+
     /// Reads a one-dimensional array in the server's text form: `{a,"b c",NULL}`.
     public init(pqField field: PQField) throws {
+        let elementType = PQType.element(ofArray: field.type) ?? PQType.unknown
         let bytes = try field.require([Element].self)
         guard bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { throw field.mismatch([Element].self) }
         var elements: [Element] = []
@@ -68,7 +76,7 @@ extension Array: PQDecodable where Element: PQDecodable {
             }
             let isNull = !quoted && item == [UInt8]("NULL".utf8)
             let element = try item.withUnsafeBufferPointer { buffer in
-                try Element(pqField: PQField(bytes: isNull ? nil : buffer, result: field.result, column: field.column))
+                try Element(pqField: PQField(bytes: isNull ? nil : buffer, type: elementType, result: field.result, column: field.column))
             }
             elements.append(element)
             index += 1  // comma

@@ -98,13 +98,15 @@ public final class Connection {
         guard sent == 1 else { throw PQError.connection(handle, "could not send the statement") }
         PQsetSingleRowMode(handle)
         var failure: (any Error)?
+        // Every one-row result has the same columns: names are indexed once.
+        let columns = ColumnIndex()
         while let result = PQgetResult(handle) {
             if failure != nil {
                 PQclear(result)
                 continue
             }
             do {
-                let checked = try check(result)
+                let checked = try check(result, columns: columns)
                 if PQresultStatus(result) == PGRES_SINGLE_TUPLE {
                     try body(Row(handle: checked, row: 0))
                 }
@@ -175,11 +177,11 @@ public final class Connection {
     // MARK: - Internals
 
     /// Turns a result into a handle, or into an error (freeing it).
-    func check(_ result: OpaquePointer?) throws -> ResultHandle {
+    func check(_ result: OpaquePointer?, columns: ColumnIndex? = nil) throws -> ResultHandle {
         guard let result else { throw PQError.connection(handle, "no result from the server") }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE, PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_EMPTY_QUERY:
-            return ResultHandle(result)
+            return ResultHandle(result, columns: columns)
         default:
             let error = PQError(result: result, connection: handle)
             PQclear(result)

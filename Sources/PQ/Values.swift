@@ -23,21 +23,83 @@ public struct PQBind: Sendable {
     public static let null = PQBind(type: 0, bytes: nil)
 }
 
-/// Type OIDs from pg_type.
+/// Type OIDs from pg_type: what a parameter is sent as, and what `PQftype` says a column holds.
 public enum PQType {
+    /// Not a type: a parameter sent with it is typed by the server from its place, as a quoted literal is.
     public static let unknown: UInt32 = 0
     public static let bool: UInt32 = 16
     public static let bytea: UInt32 = 17
+    /// `"char"`, the one-byte type of catalog columns such as `pg_class.relkind`.
+    public static let char: UInt32 = 18
+    public static let name: UInt32 = 19
     public static let int8: UInt32 = 20
     public static let int2: UInt32 = 21
     public static let int4: UInt32 = 23
     public static let text: UInt32 = 25
+    public static let oid: UInt32 = 26
+    public static let json: UInt32 = 114
+    public static let float4: UInt32 = 700
     public static let float8: UInt32 = 701
-    public static let textArray: UInt32 = 1009
-    public static let int8Array: UInt32 = 1016
+    /// The type of a column that is an untyped literal the server did not resolve (`unknown`).
+    public static let unknownLiteral: UInt32 = 705
+    public static let bpchar: UInt32 = 1042
+    public static let varchar: UInt32 = 1043
     public static let date: UInt32 = 1082
+    public static let time: UInt32 = 1083
+    public static let timestamp: UInt32 = 1114
     public static let timestamptz: UInt32 = 1184
+    public static let interval: UInt32 = 1186
     public static let numeric: UInt32 = 1700
+    public static let uuid: UInt32 = 2950
+    public static let jsonb: UInt32 = 3802
+
+    public static let boolArray: UInt32 = 1000
+    public static let byteaArray: UInt32 = 1001
+    public static let charArray: UInt32 = 1002
+    public static let nameArray: UInt32 = 1003
+    public static let int2Array: UInt32 = 1005
+    public static let int4Array: UInt32 = 1007
+    public static let textArray: UInt32 = 1009
+    public static let bpcharArray: UInt32 = 1014
+    public static let varcharArray: UInt32 = 1015
+    public static let int8Array: UInt32 = 1016
+    public static let float4Array: UInt32 = 1021
+    public static let float8Array: UInt32 = 1022
+    public static let oidArray: UInt32 = 1028
+    public static let timestampArray: UInt32 = 1115
+    public static let dateArray: UInt32 = 1182
+    public static let timestamptzArray: UInt32 = 1185
+    public static let numericArray: UInt32 = 1231
+    public static let jsonArray: UInt32 = 199
+    public static let uuidArray: UInt32 = 2951
+    public static let jsonbArray: UInt32 = 3807
+
+    /// The element type of the built-in array types above; nil for any other type.
+    public static func element(ofArray type: UInt32) -> UInt32? {
+        arrays[type]
+    }
+
+    /// The type's name for messages, e.g. `numeric`, `int8[]`; `type 16423` for a type this
+    /// table does not know (an enum, a composite): looking it up would take a statement.
+    public static func name(of type: UInt32) -> String {
+        if let name = names[type] { return name }
+        if let element = arrays[type], let name = names[element] { return name + "[]" }
+        return "type \(type)"
+    }
+
+    private static let names: [UInt32: String] = [
+        bool: "bool", bytea: "bytea", char: "\"char\"", name: "name", int8: "int8", int2: "int2", int4: "int4",
+        text: "text", oid: "oid", json: "json", float4: "float4", float8: "float8", unknownLiteral: "unknown",
+        bpchar: "bpchar", varchar: "varchar", date: "date", time: "time", timestamp: "timestamp",
+        timestamptz: "timestamptz", interval: "interval", numeric: "numeric", uuid: "uuid", jsonb: "jsonb",
+    ]
+
+    private static let arrays: [UInt32: UInt32] = [
+        boolArray: bool, byteaArray: bytea, charArray: char, nameArray: name, int2Array: int2, int4Array: int4,
+        textArray: text, bpcharArray: bpchar, varcharArray: varchar, int8Array: int8, float4Array: float4,
+        float8Array: float8, oidArray: oid, timestampArray: timestamp, dateArray: date, timestamptzArray: timestamptz,
+        numericArray: numeric, jsonArray: json, uuidArray: uuid, jsonbArray: jsonb,
+    ]
 }
 
 /// A Swift value that can be bound as a parameter.
@@ -46,7 +108,13 @@ public protocol PQEncodable: Sendable {
 }
 
 /// A Swift value that can be read from a result column (text format).
+///
+/// `Row` reads a column only into a type that accepts the column's type, so a
+/// whole `numeric` balance does not pass for an `Int` until the day it has cents,
+/// and a date kept as `text` does not pass for a `CalendarDate`.
 public protocol PQDecodable {
+    /// Whether a column of this type (a pg_type OID, as `PQftype` gives it) can be read as `Self`.
+    static func pqAccepts(type: UInt32) -> Bool
     init(pqField field: PQField) throws
 }
 
@@ -56,6 +124,8 @@ public typealias PQCodable = PQEncodable & PQDecodable
 public struct PQField {
     /// The cell's text; nil for SQL NULL.
     public let bytes: UnsafeBufferPointer<UInt8>?
+    /// The value's type OID: the column's, or the element type inside an array.
+    public let type: UInt32
     let result: OpaquePointer
     let column: Int32
 
@@ -69,8 +139,11 @@ public struct PQField {
 
     public var string: String? { bytes.map { String(decoding: $0, as: UTF8.self) } }
 
+    /// The error for a value of a column type `T` accepts that `T` cannot hold (a `NaN`
+    /// numeric, an `infinity` timestamp). It does not quote the value: values are
+    /// personal data, and errors end up in logs.
     public func mismatch<T>(_ type: T.Type) -> PQError {
-        PQError.decoding(column: columnName, "cannot read \(T.self) from '\(string ?? "NULL")'")
+        PQError.decoding(column: columnName, "this \(PQType.name(of: self.type)) value cannot be read as \(T.self)")
     }
 }
 
@@ -80,6 +153,17 @@ extension String: PQEncodable, PQDecodable {
     /// Sent untyped, like a quoted literal, so `$1` takes the type its place needs
     /// (a `date` column, an enum word, a `jsonb`).
     public var pqBind: PQBind { .text(self, type: PQType.unknown) }
+    /// Text of any kind, and JSON as written. Not dates or numbers: cast those in the
+    /// statement (`::text`) when their text is really what is wanted; nor enums, whose
+    /// type OIDs differ from database to database.
+    public static func pqAccepts(type: UInt32) -> Bool {
+        switch type {
+        case PQType.text, PQType.varchar, PQType.bpchar, PQType.name, PQType.char, PQType.unknownLiteral,
+            PQType.json, PQType.jsonb:
+            true
+        default: false
+        }
+    }
     public init(pqField field: PQField) throws {
         self = String(decoding: try field.require(String.self), as: UTF8.self)
     }
@@ -110,25 +194,40 @@ private func parseInteger<T: FixedWidthInteger>(_ field: PQField, as type: T.Typ
     return value
 }
 
+// An integer type reads the integer columns it can hold whatever their value:
+// `int8` is not an `Int32` even when today's values fit.
+private func isInteger(_ type: UInt32, upTo widest: UInt32) -> Bool {
+    switch type {
+    case PQType.int2: true
+    case PQType.int4: widest != PQType.int2
+    case PQType.int8: widest == PQType.int8
+    default: false
+    }
+}
+
 // Int and Int64 go untyped, like a literal `42`, so they fit `int4` parameters of
 // functions (`make_interval(months => $1)`) as well as `int8` columns.
 extension Int: PQEncodable, PQDecodable {
     public var pqBind: PQBind { .text(String(self), type: PQType.unknown) }
+    public static func pqAccepts(type: UInt32) -> Bool { isInteger(type, upTo: PQType.int8) }
     public init(pqField field: PQField) throws { self = try parseInteger(field, as: Int.self) }
 }
 
 extension Int64: PQEncodable, PQDecodable {
     public var pqBind: PQBind { .text(String(self), type: PQType.unknown) }
+    public static func pqAccepts(type: UInt32) -> Bool { isInteger(type, upTo: PQType.int8) }
     public init(pqField field: PQField) throws { self = try parseInteger(field, as: Int64.self) }
 }
 
 extension Int32: PQEncodable, PQDecodable {
     public var pqBind: PQBind { .text(String(self), type: PQType.int4) }
+    public static func pqAccepts(type: UInt32) -> Bool { isInteger(type, upTo: PQType.int4) }
     public init(pqField field: PQField) throws { self = try parseInteger(field, as: Int32.self) }
 }
 
 extension Int16: PQEncodable, PQDecodable {
     public var pqBind: PQBind { .text(String(self), type: PQType.int2) }
+    public static func pqAccepts(type: UInt32) -> Bool { isInteger(type, upTo: PQType.int2) }
     public init(pqField field: PQField) throws { self = try parseInteger(field, as: Int16.self) }
 }
 
@@ -136,6 +235,9 @@ extension Int16: PQEncodable, PQDecodable {
 
 extension Double: PQEncodable, PQDecodable {
     public var pqBind: PQBind { .text(String(self), type: PQType.float8) }
+    /// Not `numeric`, which is exact and read as `Decimal`: cast in the statement
+    /// (`::float8`) where an approximation is wanted.
+    public static func pqAccepts(type: UInt32) -> Bool { type == PQType.float8 || type == PQType.float4 }
     public init(pqField field: PQField) throws {
         let text = String(decoding: try field.require(Double.self), as: UTF8.self)
         switch text {
@@ -151,6 +253,7 @@ extension Double: PQEncodable, PQDecodable {
 
 extension Bool: PQEncodable, PQDecodable {
     public var pqBind: PQBind { .text(self ? "t" : "f", type: PQType.bool) }
+    public static func pqAccepts(type: UInt32) -> Bool { type == PQType.bool }
     public init(pqField field: PQField) throws {
         let bytes = try field.require(Bool.self)
         guard bytes.count == 1 else { throw field.mismatch(Bool.self) }
@@ -167,6 +270,8 @@ extension Bool: PQEncodable, PQDecodable {
 /// `numeric` travels as text both ways, so pesos never pass through binary floating point.
 extension Decimal: PQEncodable, PQDecodable {
     public var pqBind: PQBind { .text(NSDecimalNumber(decimal: self).description(withLocale: nil), type: PQType.numeric) }
+    /// `numeric` and the integers, which it holds exactly; not floating point, which it would only seem to.
+    public static func pqAccepts(type: UInt32) -> Bool { type == PQType.numeric || isInteger(type, upTo: PQType.int8) }
     public init(pqField field: PQField) throws {
         let bytes = try field.require(Decimal.self)
         if let value = Decimal.parseShort(bytes) {
@@ -215,14 +320,15 @@ extension Decimal: PQEncodable, PQDecodable {
 
 extension CalendarDate: PQEncodable, PQDecodable {
     public var pqBind: PQBind { .text(description, type: PQType.date) }
+    public static func pqAccepts(type: UInt32) -> Bool { type == PQType.date }
     public init(pqField field: PQField) throws {
         guard let date = CalendarDate(utf8: try field.require(CalendarDate.self)) else { throw field.mismatch(CalendarDate.self) }
         self = date
     }
 }
 
-/// `timestamptz`. Connections run with `TimeZone=UTC` and `DateStyle=ISO`, so the
-/// server writes `2026-11-30 20:52:25.123456+00`.
+/// `timestamptz`. Connections run with `DateStyle=ISO`, so the server writes
+/// `2026-11-30 15:52:25.123456-05`, with the session time zone's offset.
 extension Date: PQEncodable, PQDecodable {
     public var pqBind: PQBind {
         let micros = (timeIntervalSince1970 * 1_000_000).rounded()
@@ -233,6 +339,10 @@ extension Date: PQEncodable, PQDecodable {
         let time = String(format: "%02d:%02d:%02d.%06d", secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, fraction)
         return .text("\(day) \(time)+00", type: PQType.timestamptz)
     }
+
+    /// `timestamptz` only: a `timestamp` without time zone is not an instant until the
+    /// statement says in which zone it is (`AT TIME ZONE`).
+    public static func pqAccepts(type: UInt32) -> Bool { type == PQType.timestamptz }
 
     public init(pqField field: PQField) throws {
         let text = String(decoding: try field.require(Date.self), as: UTF8.self)
@@ -283,6 +393,7 @@ extension Date: PQEncodable, PQDecodable {
 /// `bytea` is sent in binary; it comes back in the server's hex text form.
 extension Data: PQEncodable, PQDecodable {
     public var pqBind: PQBind { PQBind(type: PQType.bytea, bytes: Array(self), isBinary: true) }
+    public static func pqAccepts(type: UInt32) -> Bool { type == PQType.bytea }
     public init(pqField field: PQField) throws {
         let bytes = try field.require(Data.self)
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x"), bytes.count % 2 == 0 else {
@@ -319,6 +430,7 @@ extension Optional: PQEncodable where Wrapped: PQEncodable {
 }
 
 extension Optional: PQDecodable where Wrapped: PQDecodable {
+    public static func pqAccepts(type: UInt32) -> Bool { Wrapped.pqAccepts(type: type) }
     public init(pqField field: PQField) throws {
         self = field.bytes == nil ? nil : try Wrapped(pqField: field)
     }
