@@ -95,6 +95,19 @@ import Testing
         #expect(step(stored, .fueraDeCapacidad) == [1, 1, 1_000_000])
     }
 
+    /// Other windows cannot be recomputed from the stored evaluation (it holds no
+    /// dates): that what-if runs the segmentation now.
+    @Test func aWhatIfWithOtherWindowsSegmentsAgain() async throws {
+        try await portfolio()
+        let coordinator = try await cartero.coordinator()
+        let id = try await cartero.createCampaign()
+        let whatIf = try await cartero.acting(coordinator) { try Funnel.whatIf(id, overrides: ParameterOverrides(paymentWindowMonths: 0), on: $0) }
+        #expect(whatIf.parameters.paymentWindowMonths == 0)
+        #expect(step(whatIf, .abonoReciente) == [0, 0, 0])  // PAGO paid before the cut: no longer recent
+        #expect(whatIf.selected == Funnel.Tally(accounts: 4, balance: 2_400_000.50))
+        #expect(whatIf.selectedByUse.first { $0.use == .residencial }?.tally == Funnel.Tally(accounts: 3, balance: 1_400_000.50))
+    }
+
     @Test func exportsListTheSelectionByRankAndEveryReason() async throws {
         try await portfolio()
         let id = try await cartero.createCampaign()

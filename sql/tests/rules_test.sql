@@ -215,6 +215,26 @@ SELECT pg_temp.expect('funnel: failing, first failing, and the first failing add
     'mora_insuficiente:3/2 sin_direccion:3/2 caso_abierto:0/0 fuera_de_capacidad:0/0 grupo_control:0/0 = 16');
 SELECT pg_temp.expect('exclusions: one row per account and reason',
     (SELECT count(*)::text FROM reporting.campaign_exclusions WHERE campaign_id = pg_temp.campaign('marzo')), '20');
+-- (before any approval changes what a segmentation run now would see)
+SELECT pg_temp.expect('a what-if from the stored evaluation equals a segmentation run with the same parameters',
+    (SELECT count(*)::text FROM (
+        SELECT w.overrides, f.* FROM (VALUES ('{}'), ('{"threshold_residencial": 500000, "min_days_past_due": 95}'),
+                                            ('{"max_letters": 4}'), ('{"control_group_pct": 50}'),
+                                            ('{"max_letters": 6, "control_group_pct": 34, "threshold_comercial": 0}')) w(overrides),
+               LATERAL (SELECT (jsonb_populate_record(c, w.overrides::jsonb)).* FROM cartero.campaigns c
+                         WHERE c.id = pg_temp.campaign('marzo')) x,
+               LATERAL cartero.campaign_funnel(x::cartero.campaigns) f
+        EXCEPT
+        SELECT w.overrides, f.* FROM (VALUES ('{}'), ('{"threshold_residencial": 500000, "min_days_past_due": 95}'),
+                                            ('{"max_letters": 4}'), ('{"control_group_pct": 50}'),
+                                            ('{"max_letters": 6, "control_group_pct": 34, "threshold_comercial": 0}')) w(overrides),
+               LATERAL (SELECT (jsonb_populate_record(c, w.overrides::jsonb)).* FROM cartero.campaigns c
+                         WHERE c.id = pg_temp.campaign('marzo')) x,
+               LATERAL cartero.funnel_lines(ARRAY(
+                   SELECT ROW(cartero.reason_mask(s.reasons), s.uso, s.facturacion, count(*), sum(s.saldo_mora))::cartero.funnel_group
+                     FROM cartero.segmentation(x::cartero.campaigns) s
+                    GROUP BY cartero.reason_mask(s.reasons), s.uso, s.facturacion)) f) d),
+    '0');
 
 -- ---------------------------------------------------------------------------
 -- who may do what

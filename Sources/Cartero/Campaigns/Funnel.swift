@@ -91,7 +91,7 @@ public struct Funnel: Sendable {
                   FROM cartero.funnel_lines(ARRAY(
                        SELECT ROW(cartero.reason_mask(s.reasons), s.uso, s.facturacion, count(*), sum(s.saldo_mora))::cartero.funnel_group
                          FROM cartero.segmentation(\(row)::cartero.campaigns) s
-                        GROUP BY 1, s.uso, s.facturacion))
+                        GROUP BY cartero.reason_mask(s.reasons), s.uso, s.facturacion))
                 """)
         }
         return try Funnel(campaign, parameters: parameters, isWhatIf: true, lines: lines)
