@@ -23,8 +23,13 @@ public final class Connection {
         // Notices (e.g. "relation already exists, skipping") are not errors; libpq
         // would print them on stderr, in the middle of a command's output.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        // Values are read in these forms: dates as YYYY-MM-DD, text as UTF-8.
-        try executeScript(unsafeSQL: "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'")
+        // Values are read in these forms: dates as YYYY-MM-DD, text as UTF-8. And an
+        // error's context does not quote the values bound to the statement, whatever
+        // the role or database says (`redacting` still takes them out if a session asks).
+        try executeScript(unsafeSQL: """
+            SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601';
+            SET log_parameter_max_length_on_error = 0
+            """)
     }
 
     deinit { PQfinish(handle) }

@@ -88,26 +88,121 @@ public struct PQError: Error, Sendable, CustomStringConvertible {
         return text
     }
 
-    /// The error with every bound value of three or more characters that the server
-    /// echoed (`Key (cuenta)=(…) already exists`, `invalid input syntax …: "…"`)
-    /// replaced by its placeholder, `$n`: bound values may be personal data, and
-    /// errors end up in logs and on terminals. The server echoes them in the detail
-    /// and context of any error, and in the message of data exceptions (class 22)
-    /// and integrity violations (23); other messages, such as a function's own
-    /// RAISE, are sentences written for the user and stay whole. Values shorter
-    /// than three characters are left, or a `1` would garble every line number.
+    /// The error with the bound values that the server echoed replaced by their
+    /// placeholders, `$n`: bound values may be personal data, and errors end up in
+    /// logs and on terminals.
+    ///
+    /// The server echoes a value as it was sent in the detail and context of any error
+    /// (`Key (cuenta)=(…) already exists`) and in the message of data exceptions
+    /// (class 22) and integrity violations (23); other messages, such as a function's
+    /// own RAISE, are sentences written for the user and stay whole. When the session's
+    /// `log_parameter_max_length_on_error` is not 0 (`Connection` sets it to 0; a
+    /// statement may set it back), the context also lists the parameters as quoted
+    /// literals, quotes doubled (`$1 = 'O''Neil'`) and cut short (`'O''Ne...'`) when
+    /// that setting is a length: those forms go too.
+    ///
+    /// Only the values and the SQLSTATE decide: never the wording of the message,
+    /// which the server translates (`lc_messages`), so a line cannot be recognised by
+    /// its words. Longer values go first, so that a value inside another does not leave
+    /// the rest of that one behind. A value shorter than three bytes is replaced only
+    /// where it stands quoted, or a `1` would garble every line number.
     func redacting(_ binds: [PQBind]) -> PQError {
-        var error = self
-        let messageEchoesInput = ["22", "23"].contains(sqlState?.errorClass)
-        for (index, bind) in binds.enumerated() {
-            guard !bind.isBinary, let bytes = bind.bytes, bytes.count >= 3 else { continue }
-            let value = String(decoding: bytes, as: UTF8.self)
-            let placeholder = "$\(index + 1)"
-            if messageEchoesInput { error.message = error.message.replacingOccurrences(of: value, with: placeholder) }
-            error.detail = error.detail?.replacingOccurrences(of: value, with: placeholder)
-            error.context = error.context?.replacingOccurrences(of: value, with: placeholder)
+        let values = binds.enumerated().compactMap { index, bind -> (value: [UInt8], placeholder: String)? in
+            guard let bytes = bind.bytes, !bytes.isEmpty else { return nil }
+            // Binary values (bytea) come back in the server's hex form.
+            let value = bind.isBinary ? Array("\\x".utf8) + bytes.flatMap(Self.hex) : bytes
+            return (value, "$\(index + 1)")
+        }.sorted { $0.value.count > $1.value.count }
+        guard !values.isEmpty else { return self }
+        func redact(_ text: String) -> String {
+            var text = Array(text.utf8)
+            for (value, placeholder) in values {
+                text = Self.replacingQuoted(value, in: text, with: Array(placeholder.utf8))
+                if value.count >= 3 { text = Self.replacing(value, in: text, with: Array(placeholder.utf8)) }
+            }
+            return String(decoding: text, as: UTF8.self)
         }
+        var error = self
+        if ["22", "23"].contains(sqlState?.errorClass) { error.message = redact(error.message) }
+        error.detail = error.detail.map(redact)
+        error.hint = error.hint.map(redact)
+        error.context = error.context.map(redact)
         return error
+    }
+
+    private static func hex(_ byte: UInt8) -> [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        return [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+    }
+
+    /// `text` with every occurrence of `value` replaced.
+    static func replacing(_ value: [UInt8], in text: [UInt8], with replacement: [UInt8]) -> [UInt8] {
+        guard !value.isEmpty, text.count >= value.count else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var i = 0
+        while i < text.count {
+            if text[i] == value[0], i + value.count <= text.count, text[i..<i + value.count].elementsEqual(value) {
+                out += replacement
+                i += value.count
+            } else {
+                out.append(text[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// `text` with `value` replaced where the server wrote it as a quoted literal
+    /// (PostgreSQL's `appendStringInfoStringQuoted`): `'…'` with each `'` doubled, or,
+    /// cut to a length on a character boundary, `'…...'`. Either becomes `'$n'`.
+    static func replacingQuoted(_ value: [UInt8], in text: [UInt8], with placeholder: [UInt8]) -> [UInt8] {
+        let quote = UInt8(ascii: "'")
+        // The value as quoted, and the lengths of it at which a cut may end.
+        var quoted: [UInt8] = []
+        var cuts: Set<Int> = []
+        for (index, byte) in value.enumerated() {
+            quoted.append(byte)
+            if byte == quote { quoted.append(quote) }
+            let next = index + 1 < value.count ? value[index + 1] : 0
+            if next & 0xC0 != 0x80 { cuts.insert(quoted.count) }
+        }
+        let ellipsis = Array("...'".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var i = 0
+        while i < text.count {
+            guard text[i] == quote else {
+                out.append(text[i])
+                i += 1
+                continue
+            }
+            var matched = 0
+            while matched < quoted.count, i + 1 + matched < text.count, text[i + 1 + matched] == quoted[matched] { matched += 1 }
+            let after = i + 1 + matched
+            var end: Int?
+            if matched == quoted.count, after < text.count, text[after] == quote {
+                end = after + 1
+            } else {
+                for length in stride(from: matched, through: 1, by: -1) where cuts.contains(length) {
+                    let start = i + 1 + length
+                    if start + ellipsis.count <= text.count, text[start..<start + ellipsis.count].elementsEqual(ellipsis) {
+                        end = start + ellipsis.count
+                        break
+                    }
+                }
+            }
+            if let end {
+                out.append(quote)
+                out += placeholder
+                out.append(quote)
+                i = end
+            } else {
+                out.append(text[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     /// True when the connection cannot be used again and must be replaced.

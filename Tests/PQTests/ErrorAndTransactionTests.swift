@@ -39,6 +39,44 @@ import Testing
         #expect(!(SQLState.uniqueViolation ~= check!))
     }
 
+    /// With `log_parameter_max_length_on_error = -1` the server quotes the bound values
+    /// in the error's CONTEXT: when a value cannot be read as its parameter's type
+    /// (`unnamed portal parameter $1 = '…'`) and when the statement fails later
+    /// (`unnamed portal with parameters: $1 = '…', $2 = '…'`), quotes doubled. None of
+    /// it may reach the error.
+    @Test func boundValuesStayOutOfTheErrorWhenTheServerQuotesThem() throws {
+        try db.execute("SET log_parameter_max_length_on_error = -1")
+        for secret in ["cédula 79123456", "O'Neil, cédula 79123456"] {
+            let errors = [
+                #expect(throws: PQError.self) { try db.execute("SELECT \(secret)::int") },
+                #expect(throws: PQError.self) { try db.execute("INSERT INTO items VALUES (\(secret), \(-1))") },
+                #expect(throws: PQError.self) { try db.execute("SELECT \(secret)::text, \(5)::int / 0") },
+            ]
+            for error in errors {
+                let error = try #require(error)
+                // The server did quote the parameter, and it was replaced by its placeholder.
+                #expect(error.context?.contains("$1 = '$1'") == true, "\(String(describing: error.context))")
+                for text in [error.message, error.detail, error.hint, error.context, error.description] {
+                    #expect(text?.contains("79123456") != true, "\(String(describing: text))")
+                }
+            }
+        }
+        // Cut to a length, the value is cut inside its quotes and followed by `...`.
+        try db.execute("SET log_parameter_max_length_on_error = 14")
+        let cut = #expect(throws: PQError.self) { try db.execute("SELECT \("cédula 79123456")::text, 1 / 0") }
+        #expect(cut?.context?.contains("$1 = '$1'") == true, "\(String(describing: cut?.context))")
+        #expect(cut?.context?.contains("7912") == false, "\(String(describing: cut?.context))")
+    }
+
+    /// A role or database may have the server quote parameters in every error; a
+    /// connection turns it off for itself.
+    @Test func aConnectionAsksTheServerNotToQuoteParameters() throws {
+        let conninfo = try TestDatabase.empty("quoted_parameters")
+        let database = try Connection(conninfo).queryValue("SELECT current_database()", as: String.self)
+        try Connection(conninfo).execute("ALTER DATABASE \(identifier: database) SET log_parameter_max_length_on_error = -1")
+        #expect(try Connection(conninfo).queryValue("SHOW log_parameter_max_length_on_error", as: String.self) == "0")
+    }
+
     @Test func rollbackOnThrow() throws {
         struct Boom: Error {}
         #expect(throws: Boom.self) {
