@@ -44,6 +44,12 @@ public struct Query: ExpressibleByStringInterpolation, Sendable, CustomStringCon
             fragments.append(.bind(value.pqBind))
         }
 
+        /// NULL when nil. Spelled out so that the compiler does not take an optional for
+        /// a slip that would print `Optional(…)`, as it would in a `String`.
+        public mutating func appendInterpolation<T: PQEncodable>(_ value: T?) {
+            fragments.append(.bind(value.pqBind))
+        }
+
         /// A whole fragment written elsewhere, with its own parameters.
         public mutating func appendInterpolation(_ query: Query) {
             fragments.append(contentsOf: query.fragments)
