@@ -4,10 +4,12 @@ import PQ
 import Testing
 
 @Suite struct StreamingTests {
+    let conninfo: String
     let db: Connection
 
     init() throws {
-        db = try Connection(try TestDatabase.empty("streaming"))
+        conninfo = try TestDatabase.empty("streaming")
+        db = try Connection(conninfo)
         try db.execute("CREATE TABLE rows (n int, label text, amount numeric(14,2), day date)")
     }
 
@@ -76,6 +78,29 @@ import Testing
         #expect(sum == 50_000 * 50_001 / 2)
     }
 
+    /// The server cannot produce row 50 until the body has seen row 1: row 50 waits for
+    /// an advisory lock that the body releases. Streamed, the body gets row 1 while the
+    /// server waits; were the result gathered before the body saw any of it (all at
+    /// once, or row by row into a buffer), the statement would wait for the lock until
+    /// lock_timeout and fail. Rows are wider than the server's 8 kB output buffer, so
+    /// that each is sent as soon as it is made rather than when the buffer fills.
+    @Test func forEachRowHandsOverRowsWhileTheServerIsStillMakingThem() throws {
+        let holder = try Connection(conninfo)
+        try holder.execute("SELECT pg_advisory_lock(21)")
+        try db.execute("SET lock_timeout = '5s'")
+        defer { _ = try? db.execute("RESET lock_timeout") }
+        var seen = 0
+        try db.forEachRow("""
+            SELECT g, CASE WHEN g = 50 THEN pg_advisory_lock_shared(21)::text END, repeat('x', 10000)
+              FROM generate_series(1, 100) g
+            """) { row in
+            seen += 1
+            #expect(try row.decode(0, as: Int.self) == seen)
+            if seen == 1 { try holder.execute("SELECT pg_advisory_unlock(21)") }
+        }
+        #expect(seen == 100)
+    }
+
     @Test func throwingReaderStopsTheStreamAndLeavesTheConnectionUsable() throws {
         struct Enough: Error {}
         var seen = 0
@@ -89,10 +114,16 @@ import Testing
         #expect(try db.queryValue("SELECT 1", as: Int.self) == 1)
     }
 
-    @Test func serverErrorMidStreamIsThrown() throws {
+    /// The rows made before the error reach the body, then the error is thrown.
+    @Test func serverErrorMidStreamIsThrownAfterTheRowsBeforeIt() throws {
+        var seen = 0
         let error = #expect(throws: PQError.self) {
-            try db.forEachRow("SELECT 1 / (5000 - g) FROM generate_series(1, 10000) g") { _ in }
+            try db.forEachRow("SELECT CASE WHEN g < 1000 THEN g ELSE 1 / (g - g) END FROM generate_series(1, 2000) g") { _ in
+                seen += 1
+            }
         }
         #expect(error?.sqlState == SQLState("22012"))
+        #expect(seen == 999)
+        #expect(try db.queryValue("SELECT 1", as: Int.self) == 1)
     }
 }
