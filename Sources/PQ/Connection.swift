@@ -2,11 +2,23 @@ import CLibPQ
 
 /// One libpq connection.
 ///
-/// Deliberately not `Sendable`: a `PGconn` must not be used from two threads at
-/// once. Share a `ConnectionPool` instead, which hands a connection to one
-/// closure at a time on the pool's own threads.
+/// Not `Sendable` (see the unavailable conformance below): a `PGconn` must not be
+/// used from two threads at once. Share a `ConnectionPool` instead, which hands a
+/// connection to one closure at a time on the pool's own threads. What may cross
+/// threads is its `cancelHandle`.
 public final class Connection {
     let handle: OpaquePointer
+
+    /// Asks the server to stop the statement this connection is running; made once,
+    /// when the connection opens, so that another thread can use it at any time.
+    public let cancelHandle: CancelHandle
+
+    /// Set by the pool while it lends the connection to a task: once that task is
+    /// cancelled, a statement not yet sent is not sent (`CancellationError`).
+    var leaseIsCancelled: (@Sendable () -> Bool)?
+
+    /// What the server said between statements; libpq's notice receiver writes it.
+    private let notices = Notices()
 
     /// Opens a connection from a libpq connection string or URI
     /// (`host=/path port=5432 dbname=cartero`, `postgresql://user@host/db`).
@@ -14,15 +26,20 @@ public final class Connection {
         guard let handle = PQconnectdb(conninfo) else {
             throw PQError(.connection, message: "libpq could not allocate a connection")
         }
-        guard PQstatus(handle) == CONNECTION_OK else {
+        guard PQstatus(handle) == CONNECTION_OK, let cancel = PQgetCancel(handle) else {
             let error = PQError.connection(handle, "could not connect to the database")
             PQfinish(handle)
             throw error
         }
         self.handle = handle
+        self.cancelHandle = CancelHandle(cancel)
         // Notices (e.g. "relation already exists, skipping") are not errors; libpq
-        // would print them on stderr, in the middle of a command's output.
-        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        // would print them on stderr, in the middle of a command's output. `notices`
+        // lives as long as the connection: `deinit` finishes the connection first.
+        PQsetNoticeReceiver(handle, { context, result in
+            guard let context, let result else { return }
+            Unmanaged<Notices>.fromOpaque(context).takeUnretainedValue().receive(result)
+        }, Unmanaged.passUnretained(notices).toOpaque())
         // Values are read in these forms: dates as YYYY-MM-DD, text as UTF-8. And an
         // error's context does not quote the values bound to the statement, whatever
         // the role or database says (`redacting` still takes them out if a session asks).
@@ -38,11 +55,18 @@ public final class Connection {
     /// Reads any pending input first, so a connection the server already closed is noticed
     /// before a statement is sent on it.
     public var isHealthy: Bool {
-        guard PQstatus(handle) == CONNECTION_OK else { return false }
+        guard PQstatus(handle) == CONNECTION_OK, !notices.serverEndedSession else { return false }
         if PQtransactionStatus(handle) == PQTRANS_IDLE {
-            // A terminated backend first sends its FATAL message, then closes:
-            // the first read takes the message, the second meets the end of the stream.
-            for _ in 0..<2 where PQconsumeInput(handle) == 0 { return false }
+            // A backend that is told to end (a restart, pg_terminate_backend) sends a
+            // FATAL message, then exits. PQisBusy hands a message that came between
+            // statements to the notice receiver, which notes the FATAL; the end of the
+            // stream can come a moment later. A backend that died without a word
+            // (a crash, the network) shows only the end of the stream.
+            for _ in 0..<2 {
+                guard PQconsumeInput(handle) == 1 else { return false }
+                _ = PQisBusy(handle)
+                if notices.serverEndedSession { return false }
+            }
         }
         return PQstatus(handle) == CONNECTION_OK
     }
@@ -61,6 +85,14 @@ public final class Connection {
     /// Runs a statement and returns its rows (none for a command).
     @discardableResult
     public func execute(_ query: Query) throws -> Rows {
+        try checkLease()
+        return try run(query)
+    }
+
+    /// `execute` even when the lease was cancelled: for the ROLLBACK that undoes
+    /// what a cancelled task began.
+    @discardableResult
+    private func run(_ query: Query) throws -> Rows {
         let (sql, binds) = try query.render(on: handle)
         let result = withParameters(binds) { count, types, values, lengths, formats in
             PQexecParams(handle, sql, count, types, values, lengths, formats, 0)
@@ -89,6 +121,7 @@ public final class Connection {
     /// Runs several statements in one string with the simple-query protocol,
     /// as migrations are written. No parameters: the text is run as it is.
     public func executeScript(unsafeSQL sql: String) throws {
+        try checkLease()
         // PQexec keeps the last result only; the first error stops the script there.
         _ = try check(PQexec(handle, sql))
     }
@@ -96,6 +129,7 @@ public final class Connection {
     /// Streams the rows of a statement one at a time (libpq's single-row mode),
     /// so a million-row result never sits in memory at once.
     public func forEachRow(_ query: Query, _ body: (Row) throws -> Void) throws {
+        try checkLease()
         let (sql, binds) = try query.render(on: handle)
         let sent = withParameters(binds) { count, types, values, lengths, formats in
             PQsendQueryParams(handle, sql, count, types, values, lengths, formats, 0)
@@ -125,10 +159,30 @@ public final class Connection {
 
     /// Asks the server to stop the statement running on this connection.
     public func cancel() {
-        guard let cancel = PQgetCancel(handle) else { return }
-        var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
-        PQfreeCancel(cancel)
+        cancelHandle.cancel()
+    }
+
+    /// A connection's `PGcancel`: what `PQcancel` needs to ask the server, over a
+    /// connection of its own, to stop the statement the connection is running.
+    ///
+    /// `@unchecked Sendable`: libpq never changes a `PGcancel` after making it and
+    /// documents `PQcancel` as safe to call from any thread, even while another
+    /// thread waits on the connection; it holds no pointer to the `PGconn`, so it
+    /// may outlive it.
+    public final class CancelHandle: @unchecked Sendable {
+        private let pointer: OpaquePointer
+
+        init(_ pointer: OpaquePointer) { self.pointer = pointer }
+        deinit { PQfreeCancel(pointer) }
+
+        /// Blocks until the server has the request (a local round trip). When the
+        /// statement was still running it fails with SQLSTATE 57014
+        /// (`SQLState.queryCanceled`); when none was, nothing happens. Best effort:
+        /// a server that cannot be reached is not an error here.
+        public func cancel() {
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(pointer, &buffer, Int32(buffer.count))
+        }
     }
 
     // MARK: - Transactions
@@ -150,10 +204,17 @@ public final class Connection {
         do {
             value = try body()
         } catch {
-            if PQstatus(handle) == CONNECTION_OK { _ = try? execute("ROLLBACK") }
+            if PQstatus(handle) == CONNECTION_OK { _ = try? run("ROLLBACK") }
             throw error
         }
-        let commit = try execute("COMMIT")
+        let commit: Rows
+        do {
+            commit = try execute("COMMIT")
+        } catch is CancellationError {
+            // Not sent: the task was cancelled before it could commit.
+            _ = try? run("ROLLBACK")
+            throw CancellationError()
+        }
         // COMMIT of a transaction that an error (caught inside body) left aborted rolls back.
         if String(cString: PQcmdStatus(commit.handle.pointer)) == "ROLLBACK" {
             throw PQError(.server, sqlState: SQLState("25P02"), message: "the transaction was rolled back because a statement in it failed")
@@ -174,12 +235,17 @@ public final class Connection {
             try execute(Query(unsafeSQL: "RELEASE SAVEPOINT \(name)"))
             return value
         } catch {
-            if PQstatus(handle) == CONNECTION_OK { _ = try? execute(Query(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)")) }
+            if PQstatus(handle) == CONNECTION_OK { _ = try? run(Query(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)")) }
             throw error
         }
     }
 
     // MARK: - Internals
+
+    /// Throws `CancellationError` when the task this connection is lent to was cancelled.
+    func checkLease() throws {
+        if let leaseIsCancelled, leaseIsCancelled() { throw CancellationError() }
+    }
 
     /// Turns a result into a handle, or into an error (freeing it).
     func check(_ result: OpaquePointer?, columns: ColumnIndex? = nil) throws -> ResultHandle {
@@ -224,6 +290,27 @@ public final class Connection {
                 offset.map { (base + $0).assumingMemoryBound(to: CChar.self) }
             }
             return body(Int32(binds.count), types, values, lengths, formats)
+        }
+    }
+}
+
+/// Said in code, not only in a comment, so that the compiler refuses to send one.
+@available(*, unavailable)
+extension Connection: Sendable {}
+
+/// Messages the server sends outside a statement's result. libpq hands them to the
+/// notice receiver: the notices and warnings a statement raises, which are not errors,
+/// and, between statements, the FATAL error of a backend about to close the connection.
+private final class Notices {
+    /// The server said it ends this session. Read from the severity field that is
+    /// never translated (`V`), not from the message.
+    private(set) var serverEndedSession = false
+
+    func receive(_ result: OpaquePointer) {
+        guard let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))) else { return }
+        switch String(cString: severity) {
+        case "FATAL", "PANIC": serverEndedSession = true
+        default: break
         }
     }
 }

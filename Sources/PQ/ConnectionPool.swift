@@ -8,7 +8,8 @@ import Synchronization
 /// its own, and `withConnection` suspends the caller until the closure has run
 /// there. Callers wait in the order they came when every connection is busy.
 /// A connection that the server dropped (restart, `pg_terminate_backend`) is
-/// noticed and replaced; the caller whose statement it broke gets the error.
+/// noticed before it is lent again, and replaced: a long-running process recovers
+/// on its own. Only the caller whose statement it broke gets the error.
 public final class ConnectionPool: Sendable {
     public struct Configuration: Sendable {
         /// A libpq connection string or URI.
@@ -62,10 +63,17 @@ public final class ConnectionPool: Sendable {
         }
     }
 
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Slot, any Error>
+    }
+
     private struct State {
         var idle: [Slot] = []
         var created = 0
-        var waiters: [CheckedContinuation<Slot, any Error>] = []
+        /// In the order they came.
+        var waiters: [Waiter] = []
+        var nextWaiterID: UInt64 = 0
         var closed = false
     }
 
@@ -81,21 +89,39 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Lends a connection to `body`, which runs on the connection's own thread.
+    ///
+    /// Cancelling the calling task:
+    /// - before it calls, or while it waits for a connection, it gets no connection
+    ///   and throws `CancellationError` (and leaves its place in the line to the next);
+    /// - while `body` runs, the statement running at that moment is cancelled on the
+    ///   server (`PQcancel`), and a statement `body` starts after that is not sent.
+    ///   `withConnection` then throws `CancellationError`, never the `PQError` with
+    ///   SQLSTATE 57014 the statement failed with (which a `statement_timeout` also
+    ///   gives, and still does when the task was not cancelled). Open transactions
+    ///   are rolled back; what was committed before stays. When `body` returns
+    ///   anyway (it finished first, or caught the error), its value is returned.
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let slot = try await checkout()
         defer { checkin(slot) }
         let configuration = self.configuration
-        return try await withCheckedThrowingContinuation { continuation in
-            slot.queue.async {
-                let result = Result { try body(slot.open(configuration)) }
-                slot.tidy()
-                continuation.resume(with: result)
+        let lease = Lease()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+                slot.queue.async {
+                    let result = Result { try lease.run(on: slot.open(configuration), body) }
+                    slot.tidy()
+                    continuation.resume(returning: result)
+                }
             }
+        } onCancel: {
+            lease.cancel()
         }
+        return try lease.outcome(result).get()
     }
 
     /// Lends a connection inside a transaction: committed when `body` returns,
-    /// rolled back when it throws.
+    /// rolled back when it throws. Cancelled as `withConnection` says: a cancelled
+    /// task's transaction is not committed unless its COMMIT was already running.
     public func withTransaction<T: Sendable>(
         _ isolation: Connection.IsolationLevel = .readCommitted, readOnly: Bool = false,
         _ body: @escaping @Sendable (Connection) throws -> T
@@ -107,34 +133,51 @@ public final class ConnectionPool: Sendable {
 
     /// Closes the idle connections and refuses new work; busy ones close when returned.
     public func close() {
-        let (idle, waiters) = state.withLock { state -> ([Slot], [CheckedContinuation<Slot, any Error>]) in
+        let (idle, waiters) = state.withLock { state -> ([Slot], [Waiter]) in
             state.closed = true
             defer { state.idle = []; state.waiters = [] }
             return (state.idle, state.waiters)
         }
         for slot in idle { slot.queue.async { slot.connection = nil } }
-        for waiter in waiters { waiter.resume(throwing: PQError(.pool, message: "the connection pool is closed")) }
+        for waiter in waiters { waiter.continuation.resume(throwing: PQError(.pool, message: "the connection pool is closed")) }
     }
 
     private func checkout() async throws -> Slot {
-        try await withCheckedThrowingContinuation { continuation in
-            state.withLock { state in
-                if state.closed {
-                    continuation.resume(throwing: PQError(.pool, message: "the connection pool is closed"))
-                } else if let slot = state.idle.popLast() {
-                    continuation.resume(returning: slot)
-                } else if state.created < configuration.maxConnections {
-                    state.created += 1
-                    continuation.resume(returning: Slot(number: state.created))
-                } else {
-                    state.waiters.append(continuation)
+        // Whoever takes a waiter out of the list (checkin, close, or the cancellation
+        // handler) resumes it; the lock makes that one of them only.
+        let id = state.withLock { state in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                state.withLock { state in
+                    if state.closed {
+                        continuation.resume(throwing: PQError(.pool, message: "the connection pool is closed"))
+                    } else if Task.isCancelled {
+                        // Cancelled before it could wait: the handler found no waiter to remove.
+                        continuation.resume(throwing: CancellationError())
+                    } else if let slot = state.idle.popLast() {
+                        continuation.resume(returning: slot)
+                    } else if state.created < configuration.maxConnections {
+                        state.created += 1
+                        continuation.resume(returning: Slot(number: state.created))
+                    } else {
+                        state.waiters.append(Waiter(id: id, continuation: continuation))
+                    }
                 }
             }
+        } onCancel: {
+            let waiter = state.withLock { state -> Waiter? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
         }
     }
 
     private func checkin(_ slot: Slot) {
-        let waiter: CheckedContinuation<Slot, any Error>? = state.withLock { state in
+        let waiter: Waiter? = state.withLock { state in
             if state.closed {
                 slot.queue.async { slot.connection = nil }
                 return nil
@@ -145,6 +188,64 @@ public final class ConnectionPool: Sendable {
             }
             return state.waiters.removeFirst()
         }
-        waiter?.resume(returning: slot)
+        waiter?.continuation.resume(returning: slot)
+    }
+}
+
+/// One loan of a connection, as the borrowing task's cancellation handler sees it.
+///
+/// The handler may run on any thread, at any moment: before `body` starts (it then
+/// does not start), while a statement runs (it is cancelled on the server), between
+/// statements (the next one is not sent), or after `body` is done (nothing to do).
+private final class Lease: Sendable {
+    private struct State {
+        var cancelled = false
+        /// The connection `body` is using, while it is.
+        var running: Connection.CancelHandle?
+    }
+
+    private let state = Mutex(State())
+    /// Cancel requests in flight: the loan does not end before they have reached the
+    /// server, or one could stop a statement of the connection's next borrower.
+    private let requests = DispatchGroup()
+
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func run<T>(on connection: Connection, _ body: (Connection) throws -> T) throws -> T {
+        try state.withLock { state in
+            if state.cancelled { throw CancellationError() }
+            state.running = connection.cancelHandle
+        }
+        connection.leaseIsCancelled = { [self] in isCancelled }
+        defer {
+            connection.leaseIsCancelled = nil
+            state.withLock { $0.running = nil }
+            requests.wait()
+        }
+        return try body(connection)
+    }
+
+    func cancel() {
+        state.withLock { state in
+            state.cancelled = true
+            guard let running = state.running else { return }
+            // PQcancel blocks on a round trip to the server: not on the canceller's thread,
+            // which may be one of Swift's cooperative threads.
+            requests.enter()
+            DispatchQueue.global().async { [requests] in
+                running.cancel()
+                requests.leave()
+            }
+        }
+    }
+
+    /// What `withConnection` gives its caller: `CancellationError` for a statement that
+    /// failed because the task was cancelled, whatever it failed with.
+    func outcome<T>(_ result: Result<T, any Error>) -> Result<T, any Error> {
+        guard case .failure(let error) = result, isCancelled else { return result }
+        if error is CancellationError || (error as? PQError)?.sqlState == .queryCanceled {
+            return .failure(CancellationError())
+        }
+        return result
     }
 }

@@ -29,6 +29,7 @@ extension Connection {
     /// Returns the number of rows copied.
     @discardableResult
     public func copyIn(_ statement: Query, _ body: (borrowing CopyInWriter) throws -> Void) throws -> Int {
+        try checkLease()
         let (sql, binds) = try statement.render(on: handle)
         precondition(binds.isEmpty, "COPY takes no parameters")
         let start = try check(PQexec(handle, sql))
@@ -50,6 +51,7 @@ extension Connection {
     /// Returns the number of rows copied.
     @discardableResult
     public func copyOut(_ statement: Query, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        try checkLease()
         let (sql, binds) = try statement.render(on: handle)
         precondition(binds.isEmpty, "COPY takes no parameters")
         let start = try check(PQexec(handle, sql))

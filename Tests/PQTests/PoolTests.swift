@@ -144,11 +144,192 @@ import Testing
         #expect(!exists)
     }
 
+    /// The only connection is busy; of two callers waiting for it, the first is
+    /// cancelled. It must stop waiting at once, and the second must still be served.
+    @Test func aCancelledWaiterStopsWaitingAndTheNextIsServed() async throws {
+        let pool = ConnectionPool(conninfo: conninfo, maxConnections: 1)
+        defer { pool.close() }
+        let holder = try Connection(conninfo)
+        try holder.execute("SELECT pg_advisory_lock(11)")
+        let busy = Task { try await pool.withConnection { db in _ = try db.execute("SELECT pg_advisory_lock_shared(11)") } }
+        try await waitUntil { try holder.queryValue(Self.waitingOnLock(11), as: Int.self) == 1 }
+        let ran = Recorder()
+        let cancelled = Task { try await pool.withConnection { _ in ran.append(1) } }
+        try await Task.sleep(for: .milliseconds(100))
+        let next = Task { try await pool.withConnection { try $0.queryValue("SELECT 42", as: Int.self) } }
+        try await Task.sleep(for: .milliseconds(100))
+
+        cancelled.cancel()
+        let outcome = await result(of: cancelled, within: .seconds(5))
+        #expect(outcome?.failure is CancellationError, "\(String(describing: outcome))")
+
+        try holder.execute("SELECT pg_advisory_unlock(11)")
+        try await busy.value
+        let served = await result(of: next, within: .seconds(5))
+        #expect(try served?.get() == 42)
+        #expect(ran.values.isEmpty, "the cancelled caller's closure ran")
+    }
+
+    /// A task cancelled while its statement runs has it cancelled on the server
+    /// (PQcancel), and gets CancellationError; the connection goes on serving.
+    @Test func cancellingTheTaskCancelsItsStatementOnTheServer() async throws {
+        let pool = ConnectionPool(conninfo: conninfo, maxConnections: 1)
+        defer { pool.close() }
+        let pid = try await pool.withConnection { $0.backendPID }
+        let task = Task {
+            try await pool.withConnection { db in
+                try db.execute("SET statement_timeout = '20s'")
+                _ = try db.execute("SELECT pg_sleep(15)")
+            }
+        }
+        let observer = try Connection(conninfo)
+        try await waitUntil {
+            try observer.queryValue(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid) AND state = 'active' AND wait_event = 'PgSleep'", as: Int.self) == 1
+        }
+        let start = ContinuousClock.now
+        task.cancel()
+        let outcome = await result(of: task, within: .seconds(5))
+        #expect(outcome?.failure is CancellationError, "\(String(describing: outcome))")
+        #expect(ContinuousClock.now - start < .seconds(5))
+        // Stopped on the server, and the connection was kept: the next caller has the same backend.
+        #expect(try observer.queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid) AND state = 'active'", as: Int.self) == 0)
+        #expect(try await pool.withConnection { $0.backendPID } == pid)
+    }
+
+    /// Cancelled between two statements, the task sends no more, and its transaction
+    /// is rolled back rather than committed.
+    @Test func aCancelledTaskSendsNoFurtherStatementAndCommitsNothing() async throws {
+        let pool = ConnectionPool(conninfo: conninfo, maxConnections: 1)
+        defer { pool.close() }
+        try await pool.withConnection { _ = try $0.execute("CREATE TABLE cancelled_work (step int)") }
+        let started = Recorder()
+        let proceed = DispatchSemaphore(value: 0)
+        let task = Task {
+            try await pool.withTransaction { db in
+                try db.execute("INSERT INTO cancelled_work VALUES (1)")
+                started.append(1)
+                proceed.wait()
+                try db.execute("INSERT INTO cancelled_work VALUES (2)")
+            }
+        }
+        try await waitUntil { !started.values.isEmpty }
+        task.cancel()
+        proceed.signal()
+        let outcome = await result(of: task, within: .seconds(5))
+        #expect(outcome?.failure is CancellationError, "\(String(describing: outcome))")
+        #expect(try await pool.withConnection { try $0.queryValue("SELECT count(*) FROM cancelled_work", as: Int.self) } == 0)
+    }
+
+    /// Every connection of the pool is terminated under it, as a server restart does;
+    /// the next callers get new ones, at once, without an error.
+    @Test func connectionsTerminatedUnderThePoolAreReplacedOnNextUse() async throws {
+        let pool = ConnectionPool(conninfo: conninfo, maxConnections: 3)
+        defer { pool.close() }
+        // Three callers at once, each holding its connection long enough for the others to take theirs.
+        let first = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<3 {
+                group.addTask { try await pool.withConnection { db in _ = try db.execute("SELECT pg_sleep(0.3)"); return db.backendPID } }
+            }
+            return try await group.reduce(into: Set<Int>()) { $0.insert($1) }
+        }
+        #expect(first.count == 3)
+        // Waits until each backend has exited.
+        let killer = try Connection(conninfo)
+        let terminated = try killer.queryValue(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid::int4, 5000)) FROM unnest(\(Array(first))) pid", as: Int.self)
+        #expect(terminated == 3)
+        let second = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<6 {
+                group.addTask { try await pool.withConnection { try $0.queryValue("SELECT pg_backend_pid()", as: Int.self) } }
+            }
+            return try await group.reduce(into: Set<Int>()) { $0.insert($1) }
+        }
+        #expect(second.isDisjoint(with: first))
+    }
+
+    /// A backend told to end sends its FATAL message, then exits, and the connection
+    /// closes only then. Here it cannot exit yet: at exit it drops its temporary table,
+    /// on which another session holds a lock. The pool must not send a statement to a
+    /// connection whose server has said it is ending, or the caller would wait for as
+    /// long as that exit takes, and then fail.
+    @Test func aConnectionWhoseServerSaidItIsEndingIsReplacedBeforeItCloses() async throws {
+        let pool = ConnectionPool(conninfo: conninfo, maxConnections: 1)
+        defer { pool.close() }
+        let (pid, schema) = try await pool.withConnection { db in
+            try db.execute("CREATE TEMP TABLE lingering (a int)")
+            return try db.queryRow("SELECT pg_backend_pid(), pg_my_temp_schema()::regnamespace::text")!.decode((Int, String).self)
+        }
+        let holder = try Connection(conninfo)
+        try holder.execute("BEGIN")
+        try holder.execute("LOCK TABLE \(identifier: schema).lingering IN ACCESS SHARE MODE")
+        defer { _ = try? holder.execute("ROLLBACK") }
+        try holder.execute("SELECT pg_terminate_backend(\(pid))")
+        // Waiting for the lock at exit: the FATAL message has been sent.
+        try await waitUntil { try holder.queryValue("SELECT count(*) FROM pg_locks WHERE pid = \(pid) AND NOT granted", as: Int.self) == 1 }
+        let next = Task { try await pool.withConnection { try $0.queryValue("SELECT pg_backend_pid()", as: Int.self) } }
+        let outcome = await result(of: next, within: .seconds(5))
+        let newPID = try #require(try outcome?.get())
+        #expect(newPID != pid)
+    }
+
     @Test func closedPoolRefusesWork() async throws {
         let pool = ConnectionPool(conninfo: conninfo, maxConnections: 1)
         pool.close()
         let error = await #expect(throws: PQError.self) { try await pool.withConnection { _ in 1 } }
         #expect(error?.kind == .pool)
+    }
+}
+
+extension PoolTests {
+    /// Counts the sessions of this database waiting for advisory lock `key`.
+    static func waitingOnLock(_ key: Int) -> Query {
+        """
+        SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+         WHERE l.locktype = 'advisory' AND l.objid = \(key) AND NOT l.granted AND d.datname = current_database()
+        """
+    }
+
+    /// Polls `condition` until it holds; fails the test after `limit`.
+    func waitUntil(
+        _ limit: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + limit
+        while try !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the condition did not come true within \(limit)", sourceLocation: sourceLocation)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The task's result, or nil when it has not finished within `limit`, so that a
+    /// broken pool fails the test instead of hanging it.
+    func result<T: Sendable>(of task: Task<T, any Error>, within limit: Duration) async -> Result<T, any Error>? {
+        let box = Box<Result<T, any Error>>()
+        Task { box.value = await task.result }
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let result = box.value { return result }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+}
+
+final class Box<Value: Sendable>: Sendable {
+    private let storage = Mutex<Value?>(nil)
+    var value: Value? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+}
+
+extension Result {
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }
 
