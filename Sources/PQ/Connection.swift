@@ -215,7 +215,8 @@ public final class Connection {
             _ = try? run("ROLLBACK")
             throw CancellationError()
         }
-        // COMMIT of a transaction that an error (caught inside body) left aborted rolls back.
+        // COMMIT of a transaction that an error (caught inside body) left aborted rolls back,
+        // and says so in its command tag, which (unlike messages) the server never translates.
         if String(cString: PQcmdStatus(commit.handle.pointer)) == "ROLLBACK" {
             throw PQError(.server, sqlState: SQLState("25P02"), message: "the transaction was rolled back because a statement in it failed")
         }
