@@ -288,6 +288,31 @@ import Testing
         #expect(result.total == 22)
     }
 
+    @Test func datesOfEveryWrongShapeAndAKeyRepeatedInQuotes() async throws {
+        let notADate = "is not a date (YYYY-MM-DD, a day of the calendar)"
+        var text = ImportFixture.accounts([
+            ["cuenta": "3001", "fecha_mora": "2024-13-01"],
+            ["cuenta": "3002", "fecha_mora": "2024-00-10"],
+            ["cuenta": "3003", "fecha_mora": "2024-01-00"],
+            ["cuenta": "3004", "fecha_mora": "0999-01-01"],
+            ["cuenta": "3005", "fecha_mora": "2024-02-29"],
+            ["cuenta": "3006", "fecha_mora": "2024-01-1x"],
+            ["cuenta": "3007", "fecha_mora": "2024-01-011"],
+        ])
+        // The same key quoted: COPY stores it without its quotes, so it is the same key.
+        let again = ImportFixture.accounts([["cuenta": "3005"]]).split(separator: "\n")[1]
+        text += "\"3005\"" + again.dropFirst(4) + "\n"
+        #expect(try await fixture.rejected(.accounts, text).lines == [
+            "line 2: fecha_mora: '2024-13-01' \(notADate)",
+            "line 3: fecha_mora: '2024-00-10' \(notADate)",
+            "line 4: fecha_mora: '2024-01-00' \(notADate)",
+            "line 5: fecha_mora: '0999-01-01' \(notADate)",
+            "line 7: fecha_mora: '2024-01-1x' \(notADate)",
+            "line 8: fecha_mora: '2024-01-011' \(notADate)",
+            "line 9: cuenta: 3005 appears again (first on line 6)",
+        ])
+    }
+
     /// The accepted side of the boundaries above: 1 and 20 characters, estrato 1 and 6;
     /// and the refused one beside them: no characters, estrato 0.
     @Test func accountNumbersAndEstratosAtTheirBoundaries() async throws {

@@ -353,6 +353,10 @@ BEGIN
                FROM cartero.segmentation($1) s'
         USING c;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Without statistics that know this campaign_id, the planner expects one row of
+    -- it and sorts a million on disk where a hash would do (2.4 s instead of 0.5 s,
+    -- here and in every what-if after). Sampling the one column costs about 0.15 s.
+    ANALYZE cartero.campaign_accounts (campaign_id);
     EXECUTE 'INSERT INTO cartero.campaign_tallies
                     (campaign_id, regional, dimension, clave, orden, cuentas, cuentas_primer_motivo, saldo_mora, saldo_mora_primer_motivo)
              SELECT $1.id, $1.regional, f.* FROM cartero.campaign_funnel($1) f'

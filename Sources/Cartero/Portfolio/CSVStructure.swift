@@ -15,6 +15,10 @@
 ///
 /// Lines are numbered as `RowError` says: the header is line 1, the n-th data record
 /// line n + 1, however many line breaks its quoted fields hold.
+///
+/// Given a key field (the accounts' `cuenta`), it also hashes each record's key, so
+/// that the exact check for a key given twice, a GROUP BY over the whole file in SQL,
+/// runs only when two hashes meet (`keysMayRepeat`): almost never for a good file.
 struct CSVStructure {
     private enum LineBreak { case lf, crlf, cr }
 
@@ -50,9 +54,20 @@ struct CSVStructure {
     private var utf8Low: UInt8 = 0x80
     private var utf8High: UInt8 = 0xBF
 
-    init(expectedFields: Int, limit: Int) {
+    /// The position of the key field in a record, if any.
+    private let keyField: Int?
+    private var keyHash = CSVStructure.fnvOffset
+    private var keyHashes = Set<UInt64>()
+    /// Two records' keys had the same hash: the same key twice, or (rarely) a collision.
+    private(set) var keysMayRepeat = false
+
+    private static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let fnvPrime: UInt64 = 0x100_0000_01b3
+
+    init(expectedFields: Int, limit: Int, keyField: Int? = nil) {
         self.expectedFields = expectedFields
         self.limit = limit
+        self.keyField = keyField
     }
 
     var isClean: Bool { problemCount == 0 }
@@ -84,6 +99,10 @@ struct CSVStructure {
         }
         checkUTF8(byte)
         advanceMarker(byte)
+        // The key's bytes as COPY stores them: quotes are not part of it.
+        if fields - 1 == keyField, byte != 0x22, inQuote || (byte != 0x2C && byte != 0x0A && byte != 0x0D) {
+            keyHash = (keyHash ^ UInt64(byte)) &* Self.fnvPrime
+        }
         switch byte {
         case 0x22:  // "
             inQuote.toggle()
@@ -166,6 +185,10 @@ struct CSVStructure {
             report("the row has more fields than the header (\(expectedFields))")
         } else if fields < expectedFields {
             report("the row has fewer fields than the header (\(expectedFields))")
+        }
+        if keyField != nil {
+            if !keyHashes.insert(keyHash).inserted { keysMayRepeat = true }
+            keyHash = Self.fnvOffset
         }
         line += 1
         fields = 1

@@ -15,6 +15,9 @@ struct ExtractStaging {
     /// Data records in the file, and the SHA-256 of all its bytes (hex), once loaded.
     private(set) var rowsRead = 0
     private(set) var sha256 = ""
+    /// False when no two records can have the same key (`CSVStructure.keysMayRepeat`):
+    /// the validation then skips the exact check for repeated keys.
+    private(set) var keysMayRepeat = true
 
     /// Bytes read and sent to COPY at a time: the file is never held in memory whole.
     static let chunkSize = 256 * 1024
@@ -67,7 +70,13 @@ struct ExtractStaging {
         // Each chunk is checked before it is sent; after the first problem nothing more
         // is sent (COPY is aborted at the end), but the rest is still read, so that the
         // user sees every bad line at once.
-        var structure = CSVStructure(expectedFields: header.names.count, limit: ExtractImport.reportedErrors)
+        let keyField = staging.targets.firstIndex { target in
+            staging.present.contains { column in
+                if case .cuenta = column.rule { return column.name == target }
+                return false
+            }
+        }
+        var structure = CSVStructure(expectedFields: header.names.count, limit: ExtractImport.reportedErrors, keyField: keyField)
         var sent = Int64(head.count)  // the header and the first records, read already
         let rows = try db.copyIn(staging.copyStatement) { writer in
             try head[header.dataOffset...].withUnsafeBytes { try pass($0, through: &structure, to: writer) }
@@ -85,6 +94,7 @@ struct ExtractStaging {
         }
         staging.rowsRead = rows
         staging.sha256 = hasher.finalize().hex
+        staging.keysMayRepeat = structure.keysMayRepeat
         return staging
     }
 
