@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Two approvals of overlapping campaigns racing in two sessions (RULES.md, Concurrency):
-# the second waits for the first, then fails with CA409 and writes nothing.
+# Races in two sessions. Two approvals of overlapping campaigns (RULES.md, Concurrency):
+# the second waits for the first, then fails with CA409 and writes nothing. Two
+# generations of letters of one regional: consecutivos without gaps (RULES.md section 2).
 # Usage: sql/tests/race.sh "$DATABASE_URL"   (after sql/tests/rules_test.sql ran there)
 set -euo pipefail
 db=$1
@@ -45,3 +46,61 @@ state=$(q -c "SELECT string_agg(id || ':' || status || ':' || (SELECT count(*) F
 [ "$state" = "$a:aprobada:$(q -c "SELECT count(*) FROM cartero.campaign_accounts WHERE campaign_id = $a AND prioridad IS NOT NULL") $b:borrador:0" ] \
     || fail "unexpected state: $state"
 echo "ok two racing approvals: the first reserved, the second failed with CA409 and wrote nothing"
+
+# Two campaigns of one regional generating their letters at once: the second waits for
+# the first's counter, then numbers after it; no gap, no number twice. A campaign of
+# another regional does not wait at all (lock_timeout would fail it).
+admin="SET ROLE cartero_app; SELECT set_config('cartero.staff_id', cartero.staff_id_for_login('admin')::text, false) \\g /dev/null"
+ids=$(q <<SQL
+$admin
+INSERT INTO cartero.regionals (code, name) VALUES ('RACE', 'Race'), ('OTRA', 'Otra');
+INSERT INTO cartero.accounts (cuenta, regional, titular, direccion, municipio, uso, facturacion, saldo_mora,
+                              fecha_mora, cobro_juridico, import_batch_id)
+SELECT 'RACE-' || g, CASE WHEN g > 40 THEN 'OTRA' ELSE 'RACE' END, 't', 'Calle 1', 'Cali',
+       CASE WHEN g % 2 = 0 THEN 'comercial' ELSE 'residencial' END, 'directa', 900000, '2026-01-01', false, 1
+  FROM generate_series(1, 44) g;
+-- one selects the comercial accounts, the other the residencial ones: disjoint
+INSERT INTO cartero.campaigns (regional, name, cut_date, threshold_residencial, threshold_comercial) VALUES
+    ('RACE', 'letters a', '2026-03-31', 999999999, 300000), ('RACE', 'letters b', '2026-03-31', 100000, 999999999),
+    ('OTRA', 'letters c', '2026-03-31', 100000, 300000)
+RETURNING id;
+SQL
+)
+a=$(echo "$ids" | sed -n 1p); b=$(echo "$ids" | sed -n 2p); c=$(echo "$ids" | sed -n 3p)
+q > /dev/null <<SQL
+$admin
+SELECT cartero.evaluate_campaign(id), cartero.approve_campaign(id) FROM unnest(ARRAY[$a, $b, $c]) id;
+SQL
+# The year's counters exist already, as after a first campaign. (The second generation
+# then waits at the insert of its counter, which meets the first's update, or at the
+# counter's row lock: either way, after the first's commit.)
+q -c "INSERT INTO cartero.letter_counters (regional, anio) SELECT r, extract(year FROM current_date) FROM unnest(ARRAY['RACE', 'OTRA']) r" > /dev/null
+q > /tmp/race_a.$$ 2>&1 <<SQL &
+$admin
+BEGIN;
+SELECT cartero.generate_letters($a);
+SELECT pg_sleep(2);
+COMMIT;
+SQL
+sleep 0.5
+set +e
+q > /tmp/race_c.$$ 2>&1 <<SQL
+$admin
+SET lock_timeout = '500ms';
+SELECT cartero.generate_letters($c);
+SQL
+other=$?
+q > /tmp/race_b.$$ 2>&1 <<SQL
+$admin
+SELECT cartero.generate_letters($b);
+SQL
+second=$?
+set -e
+wait
+trap 'rm -f /tmp/race_a.$$ /tmp/race_b.$$ /tmp/race_c.$$' EXIT
+[ "$other" -eq 0 ] || fail "another regional's generation waited for this one's counter: $(cat /tmp/race_c.$$)"
+[ "$second" -eq 0 ] || fail "the second generation failed: $(cat /tmp/race_b.$$)"
+numbers=$(q -c "SELECT string_agg(campaign_id || ':' || numero, ' ' ORDER BY numero) FROM cartero.letters WHERE regional = 'RACE'")
+want=$(q -c "SELECT string_agg(CASE WHEN k <= 20 THEN '$a' ELSE '$b' END || ':' || k, ' ' ORDER BY k) FROM generate_series(1, 40) k")
+[ "$numbers" = "$want" ] || fail "the consecutivos are not 1..40, the first campaign's first: $numbers"
+echo "ok two generations of one regional racing: consecutivos 1..40 without gaps, the first campaign's first; another regional's does not wait"

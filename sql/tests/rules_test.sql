@@ -495,6 +495,71 @@ SELECT pg_temp.expect_error('a campaign evaluated before a move does not reserve
 RESET ROLE;
 
 -- ---------------------------------------------------------------------------
+-- letters (RULES.md section 2): numbered in rank order without gaps per regional and
+-- year, once; dispatched on a date, after which they, not the reservations, exclude
+
+SET ROLE cartero_app;
+SELECT pg_temp.act_as('coord.n');
+SELECT pg_temp.expect_error('a draft has no letters to generate',
+    format('SELECT cartero.generate_letters(%s)', pg_temp.campaign('after')),
+    'CA412', 'campaign % is borrador; only an approved campaign''s letters can be generated');
+SELECT pg_temp.expect('generating numbers every reserved account',
+    cartero.generate_letters(pg_temp.campaign('stale'))::text, '7');
+SELECT pg_temp.expect('in rank order, from 1, without gaps, REGIONAL-YYYY-NNNNNN',
+    (SELECT string_agg(l.consecutivo || '=' || l.prioridad, ' ' ORDER BY l.numero) FROM cartero.letters l
+      WHERE l.campaign_id = pg_temp.campaign('stale')),
+    (SELECT string_agg('NORTE-' || extract(year FROM current_date) || '-' || lpad(k::text, 6, '0') || '=' || k, ' ' ORDER BY k)
+       FROM generate_series(1, 7) k));
+SELECT pg_temp.expect('as mailed: the account''s address and the balance at the cut',
+    (SELECT l.titular || '|' || l.direccion || '|' || l.saldo_mora || '|' || l.dias_mora FROM cartero.letters l
+      WHERE l.campaign_id = pg_temp.campaign('stale') AND l.numero = 1),
+    (SELECT a.titular || '|' || a.direccion || '|' || ca.saldo_mora || '|' || ca.dias_mora
+       FROM cartero.campaign_accounts ca JOIN cartero.accounts a USING (cuenta)
+      WHERE ca.campaign_id = pg_temp.campaign('stale') AND ca.prioridad = 1));
+SELECT pg_temp.expect('generating again changes nothing',
+    cartero.generate_letters(pg_temp.campaign('stale'))::text || ' '
+    || (SELECT ultimo FROM cartero.letter_counters WHERE regional = 'NORTE') || ' '
+    || (SELECT status FROM cartero.campaigns WHERE id = pg_temp.campaign('stale')), '7 7 generada');
+SELECT pg_temp.expect_error('letters cannot be dispatched before they were generated',
+    format('SELECT cartero.dispatch_letters(%s, current_date - 1)', pg_temp.campaign('stale')),
+    'CA422', 'the dispatch date % must be from the day the letters were generated (%) to today');
+SELECT pg_temp.expect_error('nor on a day still to come',
+    format('SELECT cartero.dispatch_letters(%s, current_date + 1)', pg_temp.campaign('stale')),
+    'CA422', 'the dispatch date % must be from the day the letters were generated (%) to today');
+SELECT pg_temp.expect_error('a generated campaign is not cancelled: its consecutivos are used',
+    format('SELECT cartero.cancel_campaign(%s)', pg_temp.campaign('stale')),
+    'CA412', 'campaign % is generada; only a draft or an approved campaign can be cancelled');
+SELECT pg_temp.expect('dispatching returns the letters dispatched',
+    cartero.dispatch_letters(pg_temp.campaign('stale'), current_date)::text, '7');
+SELECT pg_temp.expect('it marks them with the date and releases the reservations',
+    (SELECT count(*) FROM cartero.account_reservations WHERE campaign_id = pg_temp.campaign('stale')) || ' '
+    || (SELECT string_agg(DISTINCT l.status || ':' || (l.dispatched_on = current_date), ',') FROM cartero.letters l
+         WHERE l.campaign_id = pg_temp.campaign('stale')) || ' '
+    || (SELECT status FROM cartero.campaigns WHERE id = pg_temp.campaign('stale')), '0 despachada:true despachada');
+INSERT INTO cartero.campaigns (regional, name, cut_date) VALUES ('NORTE', 'after dispatch', current_date);
+SELECT cartero.evaluate_campaign(pg_temp.campaign('after dispatch'));
+SELECT pg_temp.expect('a dispatched letter is a recent letter for the next campaign',
+    (SELECT count(*) FILTER (WHERE ca.reasons @> '{carta_reciente}') || '/' || count(*)
+       FROM cartero.campaign_accounts ca
+      WHERE ca.campaign_id = pg_temp.campaign('after dispatch')
+        AND ca.cuenta IN (SELECT cuenta FROM cartero.letters WHERE campaign_id = pg_temp.campaign('stale'))), '7/7');
+SELECT pg_temp.act_as('admin');
+SELECT cartero.generate_letters(pg_temp.campaign('takes CG1'));
+SELECT pg_temp.expect('another regional counts from its own 1',
+    (SELECT min(consecutivo) || ' ' || count(*) FROM cartero.letters WHERE campaign_id = pg_temp.campaign('takes CG1')),
+    'SUR-' || extract(year FROM current_date) || '-000001 '
+    || (SELECT count(*) FROM cartero.account_reservations WHERE campaign_id = pg_temp.campaign('takes CG1')));
+SELECT pg_temp.campaign('stale') AS stale_id \gset
+SELECT pg_temp.act_as('coord.s');
+SELECT pg_temp.expect('a regional sees only its letters and counters',
+    (SELECT count(DISTINCT regional) || ' ' || min(regional) FROM cartero.letters) || ' '
+    || (SELECT string_agg(regional, ',') FROM cartero.letter_counters), '1 SUR SUR');
+SELECT pg_temp.expect_error('and cannot generate another''s',
+    format('SELECT cartero.generate_letters(%s)', :stale_id),
+    'CA404', 'campaign % does not exist or belongs to another regional');
+RESET ROLE;
+
+-- ---------------------------------------------------------------------------
 -- the stored funnel (campaign_tallies, recomputed from masks by campaign_funnel) agrees
 -- with the reasons the segmentation wrote, for every campaign above: capacity, control
 -- group, overrides, moved accounts

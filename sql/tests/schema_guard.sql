@@ -80,6 +80,7 @@ LANGUAGE sql AS $$
             ('cartero.campaigns', 'SELECT'), ('cartero.campaigns', 'INSERT'), ('cartero.campaigns', 'UPDATE'),
             ('cartero.campaign_accounts', 'SELECT'),
             ('cartero.account_reservations', 'SELECT'), ('cartero.campaign_tallies', 'SELECT'),
+            ('cartero.letter_counters', 'SELECT'), ('cartero.letters', 'SELECT'),
             ('reporting.accounts', 'SELECT'), ('reporting.payments', 'SELECT'), ('reporting.campaigns', 'SELECT'),
             ('reporting.campaign_selection', 'SELECT'), ('reporting.campaign_exclusions', 'SELECT'),
             ('reporting.campaign_funnel', 'SELECT'))

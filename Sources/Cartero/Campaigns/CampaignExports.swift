@@ -30,7 +30,7 @@ public enum CampaignExports {
 
     /// COPY takes no bound parameters, so the campaign's id reaches the statement through
     /// a setting local to the transaction rather than through the SQL text.
-    private static func copy(
+    static func copy(
         _ id: Campaign.ID, on db: Connection, _ select: String, _ write: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> Int {
         _ = try Campaigns.find(id, on: db)
