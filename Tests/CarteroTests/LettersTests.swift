@@ -76,4 +76,44 @@ import Testing
         }
         #expect(try cartero.superuser().queryValue("SELECT count(*) FROM cartero.letters", as: Int.self) == 0)
     }
+
+    @Test func aRegionalsLetterSettingsStartAtTheirDefaultsAndOnlyAnAdminChangesThem() async throws {
+        let coordinator = try await cartero.coordinator()
+        let defaults = try await cartero.acting(coordinator) { try LetterSettings.find(regional: "NORTE", on: $0) }
+        #expect(defaults.values.map(\.key) == LetterSettings.keys.map(\.name))
+        #expect(defaults["cargo_firmante"] == "Coordinador(a) de Cartera")
+        #expect(defaults["gln"] == "")
+        #expect(defaults["dias_cupon"] == "15")
+
+        let changed = try await cartero.asAdmin { db in
+            try LetterSettings.update(regional: "NORTE", [("firmante", " Ana María Gómez "), ("gln", "7701234000011"), ("dias_cupon", "20")], on: db)
+        }
+        #expect(changed["firmante"] == "Ana María Gómez")
+        #expect(changed["gln"] == "7701234000011")
+        #expect(changed["dias_cupon"] == "20")
+        #expect(try await cartero.asAdmin { try LetterSettings.update(regional: "NORTE", [("gln", "")], on: $0)["gln"] } == "")
+
+        await #expect(throws: CarteroError.forbidden("only an administrator may change what the letters say")) {
+            try await cartero.acting(coordinator) { try LetterSettings.update(regional: "NORTE", [("firmante", "Otro")], on: $0) }
+        }
+        let refusals: [((String, String), String)] = [
+            (("color", "azul"), "'color' is not a letter setting; the settings are \(LetterSettings.keys.map(\.name).joined(separator: ", "))"),
+            (("gln", "7701234000012"), "gln '7701234000012' is not a GS1 location number: 13 digits whose last is the check digit"),
+            (("dias_cupon", "91"), "dias_cupon must be a whole number of days from 1 to 90, not '91'"),
+            (("dias_cupon", "0"), "dias_cupon must be a whole number of days from 1 to 90, not '0'"),
+            (("empresa", "  "), "empresa cannot be empty"),
+            (("nit", String(repeating: "9", count: 21)), "nit takes at most 20 characters, not 21"),
+        ]
+        for (change, sentence) in refusals {
+            await #expect(throws: CarteroError.invalid(sentence)) {
+                try await cartero.asAdmin { try LetterSettings.update(regional: "NORTE", [change], on: $0) }
+            }
+        }
+        #expect(try await cartero.acting(coordinator) { try LetterSettings.find(regional: "NORTE", on: $0)["firmante"] } == "Ana María Gómez")
+        // Another regional's settings are not his to see.
+        _ = try await cartero.coordinator("SUR")
+        await #expect(throws: CarteroError.self) {
+            try await cartero.acting(coordinator) { try LetterSettings.find(regional: "SUR", on: $0) }
+        }
+    }
 }

@@ -87,20 +87,21 @@ LANGUAGE sql AS $$
         'reserved:' || (SELECT count(*) FROM cartero.account_reservations),
         'letters:' || (SELECT count(*) FROM cartero.letters),
         'counters:' || (SELECT count(*) FROM cartero.letter_counters),
+        'settings:' || (SELECT count(*) FROM cartero.letter_settings),
         'migrations:' || (SELECT sign(count(*)) FROM cartero.schema_migrations))
 $$;
 
 SELECT pg_temp.expect('an admin sees every regional',
-    pg_temp.visible(), 'regionals:2 staff:7 batches:1 accounts:3 payments:2 letters:2 marks:2 addresses:2 campaigns:2 evaluated:3 reserved:2 letters:2 counters:2 migrations:1');
+    pg_temp.visible(), 'regionals:2 staff:7 batches:1 accounts:3 payments:2 letters:2 marks:2 addresses:2 campaigns:2 evaluated:3 reserved:2 letters:2 counters:2 settings:2 migrations:1');
 SELECT pg_temp.act_as(login), pg_temp.expect(login || ' sees NORTE and its own regional''s staff only',
-    pg_temp.visible(), 'regionals:2 staff:5 batches:1 accounts:2 payments:1 letters:1 marks:1 addresses:1 campaigns:1 evaluated:2 reserved:1 letters:1 counters:1 migrations:1')
+    pg_temp.visible(), 'regionals:2 staff:5 batches:1 accounts:2 payments:1 letters:1 marks:1 addresses:1 campaigns:1 evaluated:2 reserved:1 letters:1 counters:1 settings:1 migrations:1')
   FROM unnest(ARRAY['coordinador', 'auxiliar_oficina', 'auxiliar_terreno', 'facturacion', 'analista']) login;
 SELECT pg_temp.act_as('coordinador_sur');
 SELECT pg_temp.expect('the coordinator of SUR sees SUR only',
-    pg_temp.visible(), 'regionals:2 staff:1 batches:1 accounts:1 payments:1 letters:1 marks:1 addresses:1 campaigns:1 evaluated:1 reserved:1 letters:1 counters:1 migrations:1');
+    pg_temp.visible(), 'regionals:2 staff:1 batches:1 accounts:1 payments:1 letters:1 marks:1 addresses:1 campaigns:1 evaluated:1 reserved:1 letters:1 counters:1 settings:1 migrations:1');
 SELECT set_config('cartero.staff_id', '', false);
 SELECT pg_temp.expect('no one acting sees no row but the migrations',
-    pg_temp.visible(), 'regionals:0 staff:0 batches:0 accounts:0 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:0 counters:0 migrations:1');
+    pg_temp.visible(), 'regionals:0 staff:0 batches:0 accounts:0 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:0 counters:0 settings:0 migrations:1');
 
 -- ---------------------------------------------------------------------------
 -- what each member may write
@@ -138,7 +139,9 @@ LANGUAGE sql AS $$
         (23, 'letter+', $q$INSERT INTO cartero.letters (campaign_id, regional, cuenta, consecutivo, anio, numero, prioridad, titular,
                                                           direccion, barrio, municipio, ruta, saldo_mora, generated_by)
                           VALUES (1, 'NORTE', 'N2', 'NORTE-2026-000099', 2026, 99, 1, 't', 'd', '', 'm', '', 1, 1)$q$),
-        (24, 'dispatch', $q$SELECT cartero.dispatch_letters((SELECT id FROM cartero.campaigns WHERE name = 'n'), current_date)$q$)
+        (24, 'dispatch', $q$SELECT cartero.dispatch_letters((SELECT id FROM cartero.campaigns WHERE name = 'n'), current_date)$q$),
+        (25, 'settings~', $q$UPDATE cartero.letter_settings SET firmante = 'x' WHERE regional = 'NORTE'$q$),
+        (26, 'settings+', $q$INSERT INTO cartero.letter_settings (regional) VALUES ('NORTE')$q$)
       ) w(n, label, statement)
 $$;
 
@@ -147,25 +150,25 @@ SELECT pg_temp.expect('an admin writes the portfolio, never the derived tables',
     pg_temp.writes(),
     'regional+=ok staff+=ok staff~=ok batch+=ok account+=ok account~=ok sur~=ok payment+=ok payment~=42501 '
     'letter+=ok mark+=ok mark~=ok address+=ok campaign+=ok campaign~=ok status~=42501 evaluated+=42501 '
-    'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=ok letter+=42501 dispatch=ok');
+    'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=ok letter+=42501 dispatch=ok settings~=ok settings+=42501');
 SELECT pg_temp.act_as('coordinador');
 SELECT pg_temp.expect('a coordinator writes his regional''s portfolio and campaigns',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=ok account+=ok account~=ok sur~=none payment+=ok payment~=42501 '
     'letter+=ok mark+=ok mark~=ok address+=ok campaign+=ok campaign~=ok status~=42501 evaluated+=42501 '
-    'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=ok');
+    'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=ok settings~=none settings+=42501');
 SELECT pg_temp.act_as(login), pg_temp.expect(login || ' writes nothing of the portfolio or the campaigns',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
     'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=CA403 campaign~=none status~=42501 '
-    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA403')
+    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA403 settings~=none settings+=42501')
   FROM unnest(ARRAY['auxiliar_oficina', 'auxiliar_terreno', 'facturacion', 'analista']) login;
 SELECT set_config('cartero.staff_id', '', false);
 SELECT pg_temp.expect('no one acting writes nothing',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
     'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=42501 campaign~=none status~=42501 '
-    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA404');
+    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA404 settings~=none settings+=42501');
 
 -- ---------------------------------------------------------------------------
 -- secrets and forged authorship

@@ -81,6 +81,7 @@ LANGUAGE sql AS $$
             ('cartero.campaign_accounts', 'SELECT'),
             ('cartero.account_reservations', 'SELECT'), ('cartero.campaign_tallies', 'SELECT'),
             ('cartero.letter_counters', 'SELECT'), ('cartero.letters', 'SELECT'),
+            ('cartero.letter_settings', 'SELECT'), ('cartero.letter_settings', 'UPDATE'),
             ('reporting.accounts', 'SELECT'), ('reporting.payments', 'SELECT'), ('reporting.campaigns', 'SELECT'),
             ('reporting.campaign_selection', 'SELECT'), ('reporting.campaign_exclusions', 'SELECT'),
             ('reporting.campaign_funnel', 'SELECT'))
