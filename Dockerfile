@@ -9,7 +9,7 @@ ARG SWIFT_VERSION=6.2
 FROM swift:${SWIFT_VERSION}-bookworm AS build
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update -q \
-    && apt-get install -y -q --no-install-recommends libpq-dev pkg-config \
+    && apt-get install -y -q --no-install-recommends libpq-dev pkg-config libpango1.0-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 # Resolve the dependencies first, so that this layer is cached while only sources change.
@@ -26,7 +26,7 @@ RUN swift build -c release --product cartero \
 FROM swift:${SWIFT_VERSION}-bookworm-slim
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update -q \
-    && apt-get install -y -q --no-install-recommends libpq5 ca-certificates tzdata \
+    && apt-get install -y -q --no-install-recommends libpq5 libpangocairo-1.0-0 fonts-dejavu-core ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --user-group --home-dir /app --shell /usr/sbin/nologin cartero
 WORKDIR /app

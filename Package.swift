@@ -21,6 +21,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // Letters are drawn with cairo and laid out with pango (docs/pdf-library.md).
+        .systemLibrary(
+            name: "CPangoCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev"])]
+        ),
         .target(
             name: "PQ",
             dependencies: ["CLibPQ"]
@@ -29,6 +35,7 @@ let package = Package(
             name: "Cartero",
             dependencies: [
                 "PQ",
+                "CPangoCairo",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],

@@ -10,8 +10,6 @@
 
 CARTERO_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
 PG_BIN="${CARTERO_PG_BIN:-/usr/lib/postgresql/15/bin}"
-# Packages that bring what the scripts and the Swift package need (Debian 12).
-PG_PACKAGES=(postgresql-15 libpq-dev postgresql-client-15)
 
 # Progress and diagnostics go to stderr, so stdout stays for results (conninfo, CSV).
 say() { printf '==> %s\n' "$*" >&2; }
@@ -25,8 +23,9 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 # Dependencies
 # ---------------------------------------------------------------------------
 
-# Installs PostgreSQL 15 (server, client, libpq headers) and pkg-config when
-# missing: with apt-get when root, otherwise says what to install and exits 1.
+# Installs PostgreSQL 15 (server, client, libpq headers), pkg-config, and pango with
+# cairo and the DejaVu fonts for the letters, when missing: with apt-get when root,
+# otherwise says what to install and exits 1.
 ensure_postgres() {
   local missing=()
   if [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$PG_BIN/pg_ctl" ] || [ ! -x "$PG_BIN/postgres" ]; then
@@ -41,12 +40,19 @@ ensure_postgres() {
   if ! command -v pkg-config >/dev/null 2>&1; then
     missing+=(pkg-config)
   fi
+  # The letters are drawn with cairo and pango in DejaVu Sans (docs/pdf-library.md).
+  if ! pkg-config --exists pangocairo 2>/dev/null; then
+    missing+=(libpango1.0-dev)
+  fi
+  if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    missing+=(fonts-dejavu-core)
+  fi
   [ "${#missing[@]}" -eq 0 ] && return 0
 
   if ! is_root; then
     printf 'error: missing packages: %s\n' "${missing[*]}" >&2
     printf '       install them (as root) with:\n' >&2
-    printf '         apt-get update && apt-get install -y %s pkg-config\n' "${PG_PACKAGES[*]}" >&2
+    printf '         apt-get update && apt-get install -y %s\n' "${missing[*]}" >&2
     exit 1
   fi
   # Debian's postgresql package would otherwise create and start a cluster

@@ -9,6 +9,7 @@ struct CampaignCommand: AsyncParsableCommand {
         abstract: "Campaigns: segmentation of a regional's portfolio, its funnel, approval.",
         subcommands: [
             Create.self, Preview.self, Selection.self, Exclusions.self, Approve.self, Refresh.self, Cancel.self, List.self,
+            Generate.self, Dispatch.self,
         ])
 
     /// The segmentation parameters `create` stores and `preview` tries as a what-if.
@@ -98,6 +99,42 @@ struct CampaignCommand: AsyncParsableCommand {
 
         static func perform(_ id: Campaign.ID, on db: Connection) throws -> String {
             "campaign \(id) evaluated again: \(Grouped.count(try Campaigns.refresh(id, on: db).selectedCount)) accounts selected"
+        }
+    }
+
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Number an approved campaign's letters and write DIR/cartas.pdf and DIR/manifiesto.csv.",
+            discussion: "Running it again on a generated campaign writes the same letters again, numbered as before.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Campaign.ID
+        @Option(help: "The folder for cartas.pdf and manifiesto.csv (made when missing).") var out: String
+
+        func run() async throws {
+            let directory = URL(fileURLWithPath: out)
+            let generated = try await database.transaction { [id] db in
+                try Letters.generate(id, into: directory, on: db) { drawn, total in
+                    Terminal.progress("campaign \(id): \(Grouped.count(drawn)) of \(Grouped.count(total)) letters drawn")
+                }
+            }
+            Terminal.endProgress()
+            Terminal.out("campaign \(id): \(Grouped.count(generated.letters)) letters in \(generated.pdf.path) (\(Grouped.count(generated.pages)) pages) and \(generated.manifest.path)\n")
+        }
+    }
+
+    struct Dispatch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that a generated campaign's letters were handed to the courier on a date.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Campaign.ID
+        @Option(help: "The day the courier took them, YYYY-MM-DD.") var date: String
+
+        func run() async throws {
+            guard date.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil, let day = CalendarDate(date) else {
+                throw CarteroError.invalid("dispatch date '\(date)' must be a day written YYYY-MM-DD, e.g. 2026-12-02")
+            }
+            let letters = try await database.transaction { [id] in try Letters.dispatch(id, on: day, on: $0) }
+            Terminal.out("campaign \(id) dispatched: \(Grouped.count(letters)) letters handed to the courier on \(day)\n")
         }
     }
 

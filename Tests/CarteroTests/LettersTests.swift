@@ -116,4 +116,62 @@ import Testing
             try await cartero.acting(coordinator) { try LetterSettings.find(regional: "SUR", on: $0) }
         }
     }
+
+    /// Runs a tool of poppler-utils or zbar-tools (scripts/test installs them); its output.
+    func tool(_ name: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [name] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func thePDFHoldsEveryLetterWithItsCouponAndABarcodeABankCanRead() async throws {
+        let (id, coordinator) = try await approvedCampaign()
+        try cartero.superuser().execute("UPDATE cartero.accounts SET titular = 'José Ñúñez Pérez' WHERE cuenta = 'L-1'")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(TestDatabase.uniqueName("cartas"))
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        // Without the regional's GS1 location number there is no coupon: nothing is numbered.
+        await #expect(throws: CarteroError.invalid(
+            "regional NORTE has no GS1 location number for the payment coupon's barcode: an administrator sets the letter setting gln")) {
+            try await cartero.acting(coordinator) { try Letters.generate(id, into: directory, on: $0) }
+        }
+        #expect(try cartero.superuser().queryValue("SELECT count(*) FROM cartero.letters", as: Int.self) == 0)
+
+        _ = try await cartero.asAdmin { try LetterSettings.update(regional: "NORTE", [("gln", "7701234000011"), ("dias_cupon", "10")], on: $0) }
+        let generated = try await cartero.acting(coordinator) { try Letters.generate(id, into: directory, on: $0) }
+        #expect((generated.letters, generated.pages) == (3, 3))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["cartas.pdf", "manifiesto.csv"])
+        #expect(try tool("pdfinfo", [generated.pdf.path]).contains("Pages:           3"))
+
+        let first = try tool("pdftotext", ["-f", "1", "-l", "1", "-layout", generated.pdf.path, "-"])
+        for text in ["NORTE-\(year)-000001", "José Ñúñez Pérez", "$ 900.001", "303 días", "cuenta L-1", "Páguese hasta"] {
+            #expect(first.contains(text), "page 1 lacks \(text)")
+        }
+        let last = try tool("pdftotext", ["-f", "3", "-l", "3", generated.pdf.path, "-"])
+        #expect(last.contains("NORTE-\(year)-000003") && last.contains("$ 300.000"))
+
+        // The barcode, drawn and read back as a bank's reader would.
+        let image = directory.appendingPathComponent("page")
+        _ = try tool("pdftoppm", ["-f", "1", "-l", "1", "-r", "300", "-png", "-singlefile", generated.pdf.path, image.path])
+        let today = try cartero.superuser().queryValue("SELECT to_char(current_date + 10, 'YYYYMMDD')", as: String.self)
+        let read = try tool("zbarimg", ["-q", image.path + ".png"])
+        // zbar gives each FNC1 after the first as GS (0x1D): the ends of 8020 and 3900.
+        let data: String = "4157701234000011" + "8020L-1" + "\u{1D}" + "3900900001" + "\u{1D}" + "96" + today
+        #expect(read.trimmingCharacters(in: .whitespacesAndNewlines) == "CODE-128:" + data)
+        try FileManager.default.removeItem(at: image.appendingPathExtension("png"))
+
+        // Again: the same letters, numbered as before.
+        let manifest = try String(contentsOf: generated.manifest, encoding: .utf8)
+        let again = try await cartero.acting(coordinator) { try Letters.generate(id, into: directory, on: $0) }
+        #expect(again.letters == 3)
+        #expect(try String(contentsOf: again.manifest, encoding: .utf8) == manifest)
+        #expect(try cartero.superuser().queryValue("SELECT ultimo FROM cartero.letter_counters", as: Int.self) == 3)
+    }
 }
