@@ -26,6 +26,33 @@ import Testing
         ])
     }
 
+    /// CLI.md: `campaign generate ID --out DIR` and `campaign dispatch ID --date YYYY-MM-DD`,
+    /// and the administrator's `regional letter CODE --set KEY=VALUE`.
+    @Test func generateWritesTheLettersAndTheManifestAndDispatchRecordsTheDate() async throws {
+        try await portfolio()
+        let id = try run(["campaign", "create", "--regional", "NORTE", "--name", "Cartas", "--cut-date", "2026-03-31"])
+            .out.trimmingCharacters(in: .newlines)
+        #expect(try run(["campaign", "approve", id]).status == 0)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(TestDatabase.uniqueName("cli_cartas"))
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try run(["campaign", "generate", id, "--out", directory.path])
+            .expectFailure("regional NORTE has no GS1 location number for the payment coupon's barcode: an administrator sets the letter setting gln")
+        try run(["regional", "letter", "NORTE", "--set", "gln=7701234000011"])
+            .expectFailure("only an administrator may change what the letters say")
+        #expect(try run(["regional", "letter", "NORTE", "--set", "gln=7701234000011"], as: "admin").out
+            == "letter settings of NORTE changed: gln\n")
+        let generated = try run(["campaign", "generate", id, "--out", directory.path])
+        #expect(generated.status == 0, "\(generated.err)")
+        #expect(generated.out == "campaign \(id): 2 letters in \(directory.path)/cartas.pdf (2 pages) and \(directory.path)/manifiesto.csv\n")
+        let manifest = try String(contentsOf: directory.appendingPathComponent("manifiesto.csv"), encoding: .utf8)
+        #expect(manifest.hasPrefix("consecutivo,cuenta,titular,direccion,barrio,municipio,ruta,saldo_mora,dias_mora,paginas\nNORTE-"))
+        try run(["campaign", "dispatch", id, "--date", "02/12/2026"])
+            .expectFailure("dispatch date '02/12/2026' must be a day written YYYY-MM-DD, e.g. 2026-12-02")
+        let today = try cartero.superuser().queryValue("SELECT current_date::text", as: String.self)
+        #expect(try run(["campaign", "dispatch", id, "--date", today]).out
+            == "campaign \(id) dispatched: 2 letters handed to the courier on \(today)\n")
+    }
+
     @Test func createPrintsTheIdAloneAndTheExportsAreCSV() async throws {
         try await portfolio()
         let created = try run(["campaign", "create", "--regional", "NORTE", "--name", "Marzo, norte", "--cut-date", "2026-03-31",

@@ -15,6 +15,7 @@ final class LetterPDF {
     private let cr: OpaquePointer
     private let settings: LetterSettings
     private let fixed: Fixed
+    private let slots: Slots
     private var pages = 0
 
     /// Points of a US letter page, and the margin.
@@ -24,12 +25,44 @@ final class LetterPDF {
     static let couponTop = 632.0
     static let text = "DejaVu Sans 9.5", bold = "DejaVu Sans Bold 9.5"
 
-    /// What every letter of the document shares, laid out once.
+    /// The layouts that change with every letter, made once and given new text per page:
+    /// making a layout (and finding its font) costs more than laying out its text.
+    private struct Slots {
+        let consecutivo: Layout
+        let addressee: Layout
+        let subject: Layout
+        let body: Layout
+        let couponDetails: Layout
+        let humanReadable: Layout
+    }
+
+    /// What every letter of the document shares, laid out once and drawn once into a
+    /// recording, which the PDF keeps as one form and every page shows again: the
+    /// glyphs of these paragraphs are written to the file once, not once a page.
     private struct Fixed {
-        let letterhead: Layout
-        let dateLine: Layout
-        let closing: Layout
-        let couponTitle: Layout
+        let letterhead: Block
+        let dateLine: Block
+        let closing: Block
+        let couponTitle: Block
+    }
+
+    /// A paragraph drawn once into a recording surface; freed with the value.
+    private final class Block {
+        let surface: OpaquePointer
+        let height: Double
+
+        init(_ layout: Layout) {
+            var extents = cairo_rectangle_t(x: 0, y: 0, width: LetterPDF.textWidth, height: layout.height + 2)
+            surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents)
+            let cr = cairo_create(surface)
+            pango_cairo_update_layout(cr, layout.pointer)
+            cairo_move_to(cr, 0, 0)
+            pango_cairo_show_layout(cr, layout.pointer)
+            cairo_destroy(cr)
+            height = layout.height
+        }
+
+        deinit { cairo_surface_destroy(surface) }
     }
 
     init(path: String, settings: LetterSettings, regionalName: String, date: CalendarDate) throws {
@@ -61,11 +94,18 @@ final class LetterPDF {
         if !value("aviso_centrales").isEmpty { closing.append(value("aviso_centrales")) }
         closing.append("Atentamente,\n\n\n\(value("firmante"))\n\(value("cargo_firmante"))")
         fixed = Fixed(
-            letterhead: Layout(cr, letterhead.joined(separator: "\n"), font: "DejaVu Sans Bold 10.5", width: Self.textWidth),
-            dateLine: Layout(cr, "\(city), \(date.spelledInSpanish)", font: Self.text, width: Self.textWidth),
-            closing: Layout(cr, closing.joined(separator: "\n\n"), font: Self.text, width: Self.textWidth),
-            couponTitle: Layout(
-                cr, "CUPÓN DE PAGO — \(value("empresa"))", font: "DejaVu Sans Bold 9", width: Self.textWidth))
+            letterhead: Block(Layout(cr, letterhead.joined(separator: "\n"), font: "DejaVu Sans Bold 10.5", width: Self.textWidth)),
+            dateLine: Block(Layout(cr, "\(city), \(date.spelledInSpanish)", font: Self.text, width: Self.textWidth)),
+            closing: Block(Layout(cr, closing.joined(separator: "\n\n"), font: Self.text, width: Self.textWidth)),
+            couponTitle: Block(Layout(
+                cr, "CUPÓN DE PAGO — \(value("empresa"))", font: "DejaVu Sans Bold 9", width: Self.textWidth)))
+        slots = Slots(
+            consecutivo: Layout(cr, "", font: Self.bold, width: Self.textWidth),
+            addressee: Layout(cr, "", font: Self.text, width: Self.textWidth),
+            subject: Layout(cr, "", font: Self.bold, width: Self.textWidth),
+            body: Layout(cr, "", font: Self.text, width: Self.textWidth),
+            couponDetails: Layout(cr, "", font: "DejaVu Sans 9", width: Self.textWidth),
+            humanReadable: Layout(cr, "", font: "DejaVu Sans Mono 8", width: Self.textWidth))
     }
 
     deinit {
@@ -79,10 +119,10 @@ final class LetterPDF {
         var y = Self.margin - 20
         y = draw(fixed.letterhead, at: y) + 14
         y = draw(fixed.dateLine, at: y) + 2
-        y = draw(Layout(cr, "Consecutivo \(letter.consecutivo)", font: Self.bold, width: Self.textWidth), at: y) + 10
+        y = draw(slots.consecutivo.set("Consecutivo \(letter.consecutivo)"), at: y) + 10
         let place = [letter.barrio, letter.municipio].filter { !$0.isEmpty }.joined(separator: ", ")
-        y = draw(Layout(cr, "Señor(a)\n\(letter.titular)\n\(letter.direccion)\n\(place)", font: Self.text, width: Self.textWidth), at: y) + 10
-        y = draw(Layout(cr, "Asunto: saldo en mora de la cuenta \(letter.cuenta)", font: Self.bold, width: Self.textWidth), at: y) + 8
+        y = draw(slots.addressee.set("Señor(a)\n\(letter.titular)\n\(letter.direccion)\n\(place)"), at: y) + 10
+        y = draw(slots.subject.set("Asunto: saldo en mora de la cuenta \(letter.cuenta)"), at: y) + 8
         let days = letter.diasMora.map { " con \($0) días de vencimiento" } ?? ""
         let body = """
             Respetado(a) señor(a):
@@ -91,7 +131,7 @@ final class LetterPDF {
             registra un saldo en mora de \(Pesos.spelled(letter.coupon.pesos))\(days). Le invitamos a ponerse al día \
             con su obligación a la mayor brevedad, para evitar la suspensión del servicio y el cobro por la vía jurídica.
             """
-        y = draw(Layout(cr, body, font: Self.text, width: Self.textWidth), at: y) + 8
+        y = draw(slots.body.set(body), at: y) + 8
         guard y + fixed.closing.height <= Self.couponTop - 6 else {
             throw CarteroError.invalid(
                 "letter \(letter.consecutivo) does not fit one page above its coupon: shorten the regional's letter settings (paragraphs, Centro de Atención)")
@@ -129,7 +169,7 @@ final class LetterPDF {
             Cuenta \(letter.cuenta) · Consecutivo \(letter.consecutivo) · \(letter.titular)
             Valor a pagar \(Pesos.spelled(letter.coupon.pesos)) · Páguese hasta el \(letter.coupon.dueDate.spelledInSpanish)
             """
-        y = draw(Layout(cr, details, font: "DejaVu Sans 9", width: Self.textWidth), at: y) + 8
+        y = draw(slots.couponDetails.set(details), at: y) + 8
         // One module is 1 point (0.35 mm); a quiet zone of ten modules on each side.
         var x = Self.margin + 10
         let barHeight = 40.0
@@ -138,7 +178,17 @@ final class LetterPDF {
             x += Double(width)
         }
         cairo_fill(cr)
-        _ = draw(Layout(cr, letter.coupon.humanReadable, font: "DejaVu Sans Mono 8", width: Self.textWidth), at: y + barHeight + 3)
+        _ = draw(slots.humanReadable.set(letter.coupon.humanReadable), at: y + barHeight + 3)
+    }
+
+    /// Shows a recorded block with its top at `y`; returns the y below it.
+    private func draw(_ block: Block, at y: Double) -> Double {
+        cairo_save(cr)
+        cairo_set_source_surface(cr, block.surface, Self.margin, y)
+        cairo_rectangle(cr, Self.margin, y, Self.textWidth, block.height + 2)
+        cairo_fill(cr)
+        cairo_restore(cr)
+        return y + block.height
     }
 
     /// Draws a layout with its top at `y`; returns the y below it.
@@ -151,7 +201,7 @@ final class LetterPDF {
     /// A pango layout: a paragraph shaped and wrapped to a width. Freed with the value.
     private final class Layout {
         let pointer: OpaquePointer
-        let height: Double
+        private(set) var height = 0.0
 
         init(_ cr: OpaquePointer, _ text: String, font: String, width: Double) {
             pointer = pango_cairo_create_layout(cr)
@@ -160,10 +210,17 @@ final class LetterPDF {
             pango_font_description_free(description)
             pango_layout_set_width(pointer, Int32(width * Double(PANGO_SCALE)))
             pango_layout_set_wrap(pointer, PANGO_WRAP_WORD)
+            set(text)
+        }
+
+        /// Lays out new text; returns the layout, to be drawn.
+        @discardableResult
+        func set(_ text: String) -> Layout {
             pango_layout_set_text(pointer, text, -1)
             var w: Int32 = 0, h: Int32 = 0
             pango_layout_get_pixel_size(pointer, &w, &h)
             height = Double(h)
+            return self
         }
 
         deinit { g_object_unref(UnsafeMutableRawPointer(pointer)) }
