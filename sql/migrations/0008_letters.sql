@@ -200,113 +200,28 @@ COMMENT ON FUNCTION cartero.dispatch_letters(bigint, date) IS
 GRANT EXECUTE ON FUNCTION cartero.dispatch_letters(bigint, date) TO cartero_app;
 
 -- ---------------------------------------------------------------------------
--- segmentation: a dispatched letter is a recent letter (RULES.md, carta_reciente)
+-- carta_reciente: a dispatched letter is a recent letter (the segmentation reads
+-- recently_lettered, 0007)
 
--- The statement of 0007, with the dispatched letters among the recent ones.
-CREATE OR REPLACE FUNCTION cartero.segmentation(c cartero.campaigns)
-RETURNS TABLE (cuenta text, regional text, prioridad integer, reasons text[],
-               saldo_mora numeric, dias_mora integer, uso text, facturacion text, rule_mask integer)
+CREATE OR REPLACE FUNCTION cartero.recently_lettered(c cartero.campaigns) RETURNS TABLE (cuenta text)
 LANGUAGE sql STABLE
 AS $$
-WITH evaluated AS MATERIALIZED (
-    SELECT a.cuenta, a.saldo_mora, c.cut_date - a.fecha_mora AS dias_mora, a.uso, a.facturacion,
-             CASE WHEN a.cobro_juridico THEN 1 ELSE 0 END
-           | CASE WHEN a.saneamiento IS NOT NULL OR marked.cuenta IS NOT NULL THEN 2 ELSE 0 END
-           | CASE WHEN paid.cuenta IS NOT NULL THEN 4 ELSE 0 END
-           | CASE WHEN lettered.cuenta IS NOT NULL THEN 8 ELSE 0 END
-           | CASE WHEN a.saldo_mora <= CASE a.uso WHEN 'residencial' THEN c.threshold_residencial
-                                                  WHEN 'comercial'   THEN c.threshold_comercial
-                                                  WHEN 'industrial'  THEN c.threshold_industrial
-                                                  WHEN 'oficial'     THEN c.threshold_oficial
-                                                  ELSE c.threshold_especial END
-                  THEN 16 ELSE 0 END
-           | CASE WHEN a.fecha_mora IS NULL OR c.cut_date - a.fecha_mora <= c.min_days_past_due
-                  THEN 32 ELSE 0 END
-           | CASE WHEN a.direccion !~ '\S' THEN 64 ELSE 0 END AS failed
-      FROM cartero.accounts a
-      LEFT JOIN (SELECT DISTINCT m.cuenta
-                   FROM cartero.account_cleanup_marks m
-                  WHERE m.regional = c.regional AND m.cleared_at IS NULL) marked
-             ON marked.cuenta = a.cuenta
-      LEFT JOIN (SELECT DISTINCT p.cuenta
-                   FROM cartero.payments p
-                  WHERE p.regional = c.regional
-                    AND p.fecha > (c.cut_date - make_interval(months => c.payment_window_months))::date) paid
-             ON paid.cuenta = a.cuenta
-      LEFT JOIN (SELECT h.cuenta
-                   FROM cartero.letter_history h
-                  WHERE h.regional = c.regional
-                    AND h.fecha_envio > (c.cut_date - make_interval(months => c.letter_window_months))::date
-                 UNION
-                 SELECT l.cuenta
-                   FROM cartero.letters l
-                  WHERE l.regional = c.regional AND l.status = 'despachada'
-                    AND l.dispatched_on > (c.cut_date - make_interval(months => c.letter_window_months))::date
-                 UNION
-                 SELECT r.cuenta
-                   FROM cartero.account_reservations r
-                  WHERE r.regional = c.regional AND r.campaign_id <> c.id) lettered
-             ON lettered.cuenta = a.cuenta
-     WHERE a.regional = c.regional
-),
-ranked AS (  -- only read with a control group
-    SELECT e.cuenta, e.saldo_mora, e.dias_mora, e.uso, e.facturacion,
-           row_number() OVER (ORDER BY cartero.priority_key(e.saldo_mora, e.facturacion) DESC,
-                                       e.dias_mora DESC, e.cuenta COLLATE "C") AS r
-      FROM evaluated e
-     WHERE e.failed = 0
-),
-control AS (
-    -- floor(n * pct / 100) of the n accounts within capacity, in md5 order: the same
-    -- campaign draws the same set.
-    SELECT d.cuenta
-      FROM (SELECT k.cuenta,
-                   row_number() OVER (ORDER BY md5(c.id::text || ':' || k.cuenta) COLLATE "C") AS h,
-                   count(*) OVER () AS n
-              FROM ranked k
-             WHERE c.max_letters IS NULL OR k.r <= c.max_letters) d
-     WHERE d.h <= floor(d.n * c.control_group_pct / 100)
-),
-placed AS (
-    -- 0 gets a letter, 1 is past capacity, 2 is in the control group
-    SELECT k.*, CASE WHEN k.r > c.max_letters THEN 1 WHEN ctl.cuenta IS NOT NULL THEN 2 ELSE 0 END AS place
-      FROM ranked k
-      LEFT JOIN control ctl ON ctl.cuenta = k.cuenta
-)
--- selected, no control group: ranked once, in the same order as "ranked" above
-SELECT s.cuenta, c.regional,
-       CASE WHEN c.max_letters IS NULL OR s.r <= c.max_letters THEN s.r::integer END,
-       CASE WHEN s.r > c.max_letters THEN '{fuera_de_capacidad}'::text[] ELSE '{}'::text[] END,
-       s.saldo_mora, s.dias_mora, s.uso, s.facturacion, 0
-  FROM (SELECT e.*,
-               row_number() OVER (ORDER BY cartero.priority_key(e.saldo_mora, e.facturacion) DESC,
-                                           e.dias_mora DESC, e.cuenta COLLATE "C") AS r
-          FROM evaluated e
-         WHERE e.failed = 0 AND c.control_group_pct IS NULL) s
-UNION ALL
--- selected, with a control group: the rest re-ranked 1..m in the same order
-SELECT p.cuenta, c.regional,
-       CASE WHEN p.place = 0 THEN (row_number() OVER (PARTITION BY p.place ORDER BY p.r))::integer END,
-       CASE p.place WHEN 1 THEN '{fuera_de_capacidad}'::text[]
-                    WHEN 2 THEN '{grupo_control}'::text[]
-                    ELSE '{}'::text[] END,
-       p.saldo_mora, p.dias_mora, p.uso, p.facturacion, 0
-  FROM placed p
- WHERE c.control_group_pct IS NOT NULL
-UNION ALL
--- excluded
-SELECT e.cuenta, c.regional, NULL::integer,
-       array_remove(ARRAY[CASE WHEN e.failed & 1 <> 0 THEN 'cobro_juridico' END,
-                          CASE WHEN e.failed & 2 <> 0 THEN 'saneamiento' END,
-                          CASE WHEN e.failed & 4 <> 0 THEN 'abono_reciente' END,
-                          CASE WHEN e.failed & 8 <> 0 THEN 'carta_reciente' END,
-                          CASE WHEN e.failed & 16 <> 0 THEN 'saldo_bajo_umbral' END,
-                          CASE WHEN e.failed & 32 <> 0 THEN 'mora_insuficiente' END,
-                          CASE WHEN e.failed & 64 <> 0 THEN 'sin_direccion' END], NULL),
-       e.saldo_mora, e.dias_mora, e.uso, e.facturacion, e.failed
-  FROM evaluated e
- WHERE e.failed <> 0
+    SELECT h.cuenta
+      FROM cartero.letter_history h
+     WHERE h.regional = c.regional
+       AND h.fecha_envio > (c.cut_date - make_interval(months => c.letter_window_months))::date
+    UNION
+    SELECT l.cuenta
+      FROM cartero.letters l
+     WHERE l.regional = c.regional AND l.status = 'despachada'
+       AND l.dispatched_on > (c.cut_date - make_interval(months => c.letter_window_months))::date
+    UNION
+    SELECT r.cuenta
+      FROM cartero.account_reservations r
+     WHERE r.regional = c.regional AND r.campaign_id <> c.id
 $$;
+COMMENT ON FUNCTION cartero.recently_lettered(cartero.campaigns) IS
+'RULES.md''s carta_reciente for campaign c: the accounts of its regional with a letter dispatched by Cartero or one from the imported history after the cut date minus the letter window, or reserved by another approved campaign (generated letters not dispatched yet).';
 
 -- ---------------------------------------------------------------------------
 -- moves: a letter's regional follows its account, as the other copies do
