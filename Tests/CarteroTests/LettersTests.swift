@@ -112,7 +112,7 @@ import Testing
         #expect(try await cartero.acting(coordinator) { try LetterSettings.find(regional: "NORTE", on: $0)["firmante"] } == "Ana María Gómez")
         // Another regional's settings are not his to see.
         _ = try await cartero.coordinator("SUR")
-        await #expect(throws: CarteroError.self) {
+        await #expect(throws: CarteroError.notFound("the letters of regional SUR are not yours to see")) {
             try await cartero.acting(coordinator) { try LetterSettings.find(regional: "SUR", on: $0) }
         }
     }

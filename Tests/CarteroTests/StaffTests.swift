@@ -80,9 +80,10 @@ import Testing
     }
 
     @Test func noMemberReadsAPasswordHashThroughTheService() async throws {
-        await #expect(throws: PQError.self) {
+        let error = await #expect(throws: PQError.self) {
             try await cartero.asAdmin { _ = try $0.execute("SELECT password_hash FROM cartero.staff") }
         }
+        #expect(error?.sqlState == .insufficientPrivilege)
     }
 
     /// A database login never takes PostgreSQL's reserved names or an existing role

@@ -52,7 +52,7 @@ public struct Funnel: Sendable {
     public static func stored(_ id: Campaign.ID, on db: Connection) throws -> Funnel {
         let campaign = try Campaigns.find(id, on: db)
         let lines = try db.execute("""
-            SELECT dimension, clave, cuentas, cuentas_primer_motivo, saldo_mora_primer_motivo
+            SELECT \(lineColumns)
               FROM cartero.campaign_tallies
              WHERE campaign_id = \(id)
             """)
@@ -83,12 +83,12 @@ public struct Funnel: Sendable {
         let lines: Rows
         if sameWindows && campaign.evaluatedAt != nil {
             lines = try db.execute("""
-                SELECT dimension, clave, cuentas, cuentas_primer_motivo, saldo_mora_primer_motivo
+                SELECT \(lineColumns)
                   FROM cartero.campaign_funnel(\(row)::cartero.campaigns)
                 """)
         } else {
             lines = try db.execute("""
-                SELECT dimension, clave, cuentas, cuentas_primer_motivo, saldo_mora_primer_motivo
+                SELECT \(lineColumns)
                   FROM cartero.funnel_lines(ARRAY(
                        SELECT ROW(cartero.reason_mask(s.reasons), s.uso, s.facturacion, count(*), sum(s.saldo_mora))::cartero.funnel_group
                          FROM cartero.segmentation(\(row)::cartero.campaigns) s
@@ -97,6 +97,9 @@ public struct Funnel: Sendable {
         }
         return try Funnel(campaign, parameters: parameters, isWhatIf: true, lines: lines)
     }
+
+    /// The columns of `cartero.funnel_lines` (and `campaign_tallies`) that `init(lines:)` reads.
+    private static let lineColumns = Query(unsafeSQL: "dimension, clave, cuentas, cuentas_primer_motivo, saldo_mora_primer_motivo")
 
     /// Reads the lines of `cartero.funnel_lines`: per reason, the totals, and the
     /// selection per use class and billing mode.

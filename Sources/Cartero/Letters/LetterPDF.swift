@@ -13,7 +13,6 @@ import Foundation
 final class LetterPDF {
     private let surface: OpaquePointer
     private let cr: OpaquePointer
-    private let settings: LetterSettings
     private let fixed: Fixed
     private let slots: Slots
     private var pages = 0
@@ -76,7 +75,6 @@ final class LetterPDF {
         }
         self.surface = surface
         cr = cairo_create(surface)
-        self.settings = settings
         let value = { (key: String) in settings[key] ?? "" }
         let city = value("ciudad").isEmpty ? regionalName : value("ciudad")
         let letterhead = [value("empresa"), value("nit").isEmpty ? "" : "NIT \(value("nit"))", value("direccion_regional")]

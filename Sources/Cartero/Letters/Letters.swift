@@ -100,9 +100,14 @@ public enum Letters {
         guard FileManager.default.createFile(atPath: partialManifest.path, contents: nil),
             let handle = try? FileHandle(forWritingTo: partialManifest)
         else { throw CarteroError.invalid("cannot write \(partialManifest.path)") }
-        defer { try? handle.close() }
-        try manifest(id, on: db) { try handle.write(contentsOf: Data($0)) }
-        try handle.synchronize()
+        do {
+            try manifest(id, on: db) { try handle.write(contentsOf: Data($0)) }
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw error
+        }
         for (partial, final) in [(partialPDF, pdfURL), (partialManifest, manifestURL)] {
             _ = try? FileManager.default.removeItem(at: final)
             try FileManager.default.moveItem(at: partial, to: final)

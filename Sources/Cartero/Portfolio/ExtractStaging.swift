@@ -70,12 +70,9 @@ struct ExtractStaging {
         // Each chunk is checked before it is sent; after the first problem nothing more
         // is sent (COPY is aborted at the end), but the rest is still read, so that the
         // user sees every bad line at once.
-        let keyField = staging.targets.firstIndex { target in
-            staging.present.contains { column in
-                if case .cuenta = column.rule { return column.name == target }
-                return false
-            }
-        }
+        // The account number of an accounts file, the one key that must not repeat.
+        let key = staging.present.first { if case .cuenta = $0.rule { return true } else { return false } }
+        let keyField = key.flatMap { staging.targets.firstIndex(of: $0.name) }
         var structure = CSVStructure(expectedFields: header.names.count, limit: ExtractImport.reportedErrors, keyField: keyField)
         var sent = Int64(head.count)  // the header and the first records, read already
         let rows = try db.copyIn(staging.copyStatement) { writer in
