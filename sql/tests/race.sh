@@ -20,23 +20,29 @@ $act
 SELECT cartero.evaluate_campaign($a), cartero.evaluate_campaign($b);
 SQL
 
-# A approves and keeps its transaction open for 2 s; B approves meanwhile.
-q > /tmp/race_a.$$ 2>&1 <<SQL &
-$act
+# Session A runs $2 and keeps its transaction open for 2 s; meanwhile session B runs
+# $3 (verbose errors). Both act as $1. Their outputs: /tmp/race_a.$$, /tmp/race_b.$$.
+race() {
+  q > /tmp/race_a.$$ 2>&1 <<SQL &
+$1
 BEGIN;
-SELECT cartero.approve_campaign($a);
+$2
 SELECT pg_sleep(2);
 COMMIT;
 SQL
-sleep 0.5
-set +e
-q > /tmp/race_b.$$ 2>&1 <<SQL
-$act
+  sleep 0.5
+  set +e
+  q > /tmp/race_b.$$ 2>&1 <<SQL
+$1
 \set VERBOSITY verbose
-SELECT cartero.approve_campaign($b);
+$3
 SQL
-set -e
-wait
+  set -e
+  wait
+}
+
+# A approves and keeps its transaction open for 2 s; B approves meanwhile.
+race "$act" "SELECT cartero.approve_campaign($a);" "SELECT cartero.approve_campaign($b);"
 trap 'rm -f /tmp/race_a.$$ /tmp/race_b.$$' EXIT
 
 fail() { echo "FAIL $*"; echo "--- A:"; cat /tmp/race_a.$$; echo "--- B:"; cat /tmp/race_b.$$; exit 1; }
@@ -104,3 +110,17 @@ numbers=$(q -c "SELECT string_agg(campaign_id || ':' || numero, ' ' ORDER BY num
 want=$(q -c "SELECT string_agg(CASE WHEN k <= 20 THEN '$a' ELSE '$b' END || ':' || k, ' ' ORDER BY k) FROM generate_series(1, 40) k")
 [ "$numbers" = "$want" ] || fail "the consecutivos are not 1..40, the first campaign's first: $numbers"
 echo "ok two generations of one regional racing: consecutivos 1..40 without gaps, the first campaign's first; another regional's does not wait"
+
+# The courier's file says a letter was delivered while a clerk registers it as returned:
+# whichever comes second waits for the first (one lock for results and registrations),
+# then is refused with CA409. Without the lock both would be stored, contradicting.
+letter=$(q -c "SELECT min(consecutivo) FROM cartero.letters WHERE regional = 'RACE' AND campaign_id = $a")
+q > /dev/null -c "SET ROLE cartero_app; SELECT set_config('cartero.staff_id', cartero.staff_id_for_login('admin')::text, false); SELECT cartero.dispatch_letters($a, current_date)"
+race "$admin" "SELECT cartero.record_courier_results('resultados.csv', repeat('d', 64), 1,
+                  ARRAY[ROW('$letter', 'G-1', 'ENTREGADA', current_date, '', '')::cartero.courier_result]);" \
+     "SELECT cartero.register_return('$letter', 'LOTE', '');"
+grep -q 'ERROR:  CA409: the courier reported letter '"$letter"' as ENTREGADA' /tmp/race_b.$$ \
+    || fail "the registration racing the courier's file was not refused with CA409"
+stored=$(q -c "SELECT (SELECT count(*) FROM cartero.courier_results r JOIN cartero.letters l ON l.id = r.letter_id WHERE l.consecutivo = '$letter') || ' ' || (SELECT count(*) FROM cartero.return_registrations WHERE consecutivo = '$letter')")
+[ "$stored" = "1 0" ] || fail "results and registrations of $letter: $stored, want 1 0"
+echo "ok a registration racing the courier's file for one letter: it waits, then is refused with CA409"

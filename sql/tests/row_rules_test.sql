@@ -8,36 +8,7 @@
 \set ON_ERROR_STOP 1
 \o /dev/null
 SET client_min_messages = notice;
-
-CREATE FUNCTION pg_temp.act_as(p_login text) RETURNS void
-LANGUAGE sql AS $$ SELECT set_config('cartero.staff_id', coalesce(cartero.staff_id_for_login(p_login)::text, ''), false) $$;
-
-CREATE FUNCTION pg_temp.expect(label text, got text, want text) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF got IS DISTINCT FROM want THEN
-        RAISE EXCEPTION E'FAIL %:\n got  %\n want %', label, coalesce(got, 'NULL'), coalesce(want, 'NULL');
-    END IF;
-    RAISE NOTICE 'ok %', label;
-END $$;
-
--- Runs a write and undoes it whatever happens; says what happened.
-CREATE FUNCTION pg_temp.try(p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_rows bigint;
-    v_state text;
-    v_message text;
-BEGIN
-    BEGIN
-        EXECUTE p_sql;
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        RAISE EXCEPTION USING ERRCODE = 'ZZ000', MESSAGE = v_rows::text;
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT;
-    END;
-    RETURN CASE WHEN v_state <> 'ZZ000' THEN v_state WHEN v_message = '0' THEN 'none' ELSE 'ok' END;
-END $$;
+\ir helpers.sql
 
 -- ---------------------------------------------------------------------------
 -- two regionals, a member of every role in NORTE, a coordinator in SUR; in each
@@ -67,6 +38,22 @@ UPDATE cartero.account_cleanup_marks SET cleared_by = cartero.current_staff_id()
 INSERT INTO cartero.campaigns (regional, name, cut_date) VALUES ('NORTE', 'n', '2026-06-30'), ('SUR', 's', '2026-06-30');
 SELECT cartero.evaluate_campaign(id), cartero.approve_campaign(id) FROM cartero.campaigns;
 SELECT cartero.generate_letters(id) FROM cartero.campaigns;
+-- and a later campaign per regional whose letter (to N3, S3) came back: a result, a
+-- registered return with its scan, a terreno case
+INSERT INTO cartero.accounts (cuenta, regional, titular, direccion, municipio, uso, facturacion,
+                              saldo_mora, fecha_mora, cobro_juridico, import_batch_id)
+SELECT c, r, 'T ' || c, 'Calle 3', 'Cali', 'residencial', 'directa', 500000, '2026-01-01', false, 1
+  FROM (VALUES ('N3', 'NORTE'), ('S3', 'SUR')) v(c, r);
+INSERT INTO cartero.campaigns (regional, name, cut_date) VALUES ('NORTE', 'n3', '2026-06-30'), ('SUR', 's3', '2026-06-30');
+SELECT cartero.evaluate_campaign(id), cartero.approve_campaign(id), cartero.generate_letters(id),
+       cartero.dispatch_letters(id, current_date)
+  FROM cartero.campaigns WHERE name IN ('n3', 's3');
+SELECT cartero.record_courier_results('r.csv', repeat('c', 64), 2,
+           array_agg(ROW(consecutivo, 'G-' || cuenta, 'DEVUELTA', current_date, 'DIR_INEXISTENTE', '')::cartero.courier_result))
+  FROM cartero.letters WHERE cuenta IN ('N3', 'S3');
+SELECT cartero.add_return_scan((cartero.register_return(consecutivo, 'DIR_INEXISTENTE', '')).registration_id,
+                               'devuelta.pdf', '\x255044462d312e34'::bytea)
+  FROM cartero.letters WHERE cuenta IN ('N3', 'S3');
 
 -- ---------------------------------------------------------------------------
 -- what each member sees
@@ -88,20 +75,25 @@ LANGUAGE sql AS $$
         'letters:' || (SELECT count(*) FROM cartero.letters),
         'counters:' || (SELECT count(*) FROM cartero.letter_counters),
         'settings:' || (SELECT count(*) FROM cartero.letter_settings),
+        'causes:' || (SELECT count(*) FROM cartero.return_causes),
+        'results:' || (SELECT count(*) FROM cartero.courier_results),
+        'returns:' || (SELECT count(*) FROM cartero.return_registrations),
+        'scans:' || (SELECT count(*) FROM cartero.return_scans),
+        'cases:' || (SELECT count(*) FROM cartero.cases),
         'migrations:' || (SELECT sign(count(*)) FROM cartero.schema_migrations))
 $$;
 
 SELECT pg_temp.expect('an admin sees every regional',
-    pg_temp.visible(), 'regionals:2 staff:7 batches:1 accounts:3 payments:2 letters:2 marks:2 addresses:2 campaigns:2 evaluated:3 reserved:2 letters:2 counters:2 settings:2 migrations:1');
+    pg_temp.visible(), 'regionals:2 staff:7 batches:2 accounts:5 payments:2 letters:2 marks:2 addresses:2 campaigns:4 evaluated:8 reserved:2 letters:4 counters:2 settings:2 causes:10 results:2 returns:2 scans:2 cases:2 migrations:1');
 SELECT pg_temp.act_as(login), pg_temp.expect(login || ' sees NORTE and its own regional''s staff only',
-    pg_temp.visible(), 'regionals:2 staff:5 batches:1 accounts:2 payments:1 letters:1 marks:1 addresses:1 campaigns:1 evaluated:2 reserved:1 letters:1 counters:1 settings:1 migrations:1')
+    pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:3 payments:1 letters:1 marks:1 addresses:1 campaigns:2 evaluated:5 reserved:1 letters:2 counters:1 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 migrations:1')
   FROM unnest(ARRAY['coordinador', 'auxiliar_oficina', 'auxiliar_terreno', 'facturacion', 'analista']) login;
 SELECT pg_temp.act_as('coordinador_sur');
 SELECT pg_temp.expect('the coordinator of SUR sees SUR only',
-    pg_temp.visible(), 'regionals:2 staff:1 batches:1 accounts:1 payments:1 letters:1 marks:1 addresses:1 campaigns:1 evaluated:1 reserved:1 letters:1 counters:1 settings:1 migrations:1');
+    pg_temp.visible(), 'regionals:2 staff:1 batches:2 accounts:2 payments:1 letters:1 marks:1 addresses:1 campaigns:2 evaluated:3 reserved:1 letters:2 counters:1 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 migrations:1');
 SELECT set_config('cartero.staff_id', '', false);
 SELECT pg_temp.expect('no one acting sees no row but the migrations',
-    pg_temp.visible(), 'regionals:0 staff:0 batches:0 accounts:0 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:0 counters:0 settings:0 migrations:1');
+    pg_temp.visible(), 'regionals:0 staff:0 batches:0 accounts:0 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:0 counters:0 settings:0 causes:0 results:0 returns:0 scans:0 cases:0 migrations:1');
 
 -- ---------------------------------------------------------------------------
 -- what each member may write
@@ -141,7 +133,21 @@ LANGUAGE sql AS $$
                           VALUES (1, 'NORTE', 'N2', 'NORTE-2026-000099', 2026, 99, 1, 't', 'd', '', 'm', '', 1, 1)$q$),
         (24, 'dispatch', $q$SELECT cartero.dispatch_letters((SELECT id FROM cartero.campaigns WHERE name = 'n'), current_date)$q$),
         (25, 'settings~', $q$UPDATE cartero.letter_settings SET firmante = 'x' WHERE regional = 'NORTE'$q$),
-        (26, 'settings+', $q$INSERT INTO cartero.letter_settings (regional) VALUES ('NORTE')$q$)
+        (26, 'settings+', $q$INSERT INTO cartero.letter_settings (regional) VALUES ('NORTE')$q$),
+        (27, 'cause+', $q$INSERT INTO cartero.return_causes (code, descripcion, route, updated_by)
+                          VALUES ('NUEVA', 'x', 'ninguna', cartero.current_staff_id())$q$),
+        (28, 'cause~', $q$UPDATE cartero.return_causes SET route = 'terreno', updated_by = cartero.current_staff_id() WHERE code = 'REHUSADO'$q$),
+        (29, 'result+', $q$INSERT INTO cartero.courier_results (letter_id, consecutivo, regional, guia, estado, fecha, import_batch_id)
+                           SELECT id, consecutivo, 'NORTE', 'g', 'ENTREGADA', current_date, 1 FROM cartero.letters WHERE cuenta = 'N1'$q$),
+        (30, 'results', $q$SELECT cartero.record_courier_results('r.csv', repeat('c', 64), 1, ARRAY[ROW(
+                               (SELECT consecutivo FROM cartero.letters WHERE cuenta = 'N3'), 'G-N3', 'DEVUELTA', current_date,
+                               'DIR_INEXISTENTE', '')::cartero.courier_result])$q$),
+        (31, 'return', $q$SELECT cartero.register_return((SELECT consecutivo FROM cartero.letters WHERE cuenta = 'N3'), 'DIR_INEXISTENTE', '')$q$),
+        (32, 'scan', $q$SELECT cartero.add_return_scan((SELECT min(id) FROM cartero.return_registrations), 'x.png', '\x89504e470d0a1a0a'::bytea)$q$),
+        (33, 'scan-', $q$DELETE FROM cartero.return_scans$q$),
+        (34, 'case+', $q$INSERT INTO cartero.cases (letter_id, consecutivo, cuenta, regional, causal, destino, opened_by)
+                         SELECT id, consecutivo, cuenta, 'NORTE', 'LOTE', 'facturacion', 1 FROM cartero.letters WHERE cuenta = 'N1'$q$),
+        (35, 'case~', $q$UPDATE cartero.cases SET assigned_to = cartero.current_staff_id()$q$)
       ) w(n, label, statement)
 $$;
 
@@ -150,25 +156,36 @@ SELECT pg_temp.expect('an admin writes the portfolio, never the derived tables',
     pg_temp.writes(),
     'regional+=ok staff+=ok staff~=ok batch+=ok account+=ok account~=ok sur~=ok payment+=ok payment~=42501 '
     'letter+=ok mark+=ok mark~=ok address+=ok campaign+=ok campaign~=ok status~=42501 evaluated+=42501 '
-    'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=ok letter+=42501 dispatch=ok settings~=ok settings+=42501');
+    'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=ok letter+=42501 dispatch=ok settings~=ok settings+=42501 '
+    'cause+=ok cause~=ok result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501');
 SELECT pg_temp.act_as('coordinador');
 SELECT pg_temp.expect('a coordinator writes his regional''s portfolio and campaigns',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=ok account+=ok account~=ok sur~=none payment+=ok payment~=42501 '
     'letter+=ok mark+=ok mark~=ok address+=ok campaign+=ok campaign~=ok status~=42501 evaluated+=42501 '
-    'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=ok settings~=none settings+=42501');
+    'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=ok settings~=none settings+=42501 '
+    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501');
 SELECT pg_temp.act_as(login), pg_temp.expect(login || ' writes nothing of the portfolio or the campaigns',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
     'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=CA403 campaign~=none status~=42501 '
-    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA403 settings~=none settings+=42501')
-  FROM unnest(ARRAY['auxiliar_oficina', 'auxiliar_terreno', 'facturacion', 'analista']) login;
+    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA403 settings~=none settings+=42501 '
+    'cause+=42501 cause~=none result+=42501 results=CA403 return=CA403 scan=CA403 scan-=42501 case+=42501 case~=42501')
+  FROM unnest(ARRAY['auxiliar_terreno', 'facturacion', 'analista']) login;
+SELECT pg_temp.act_as('auxiliar_oficina');
+SELECT pg_temp.expect('an auxiliar de oficina records the courier''s results and returns, and writes nothing else',
+    pg_temp.writes(),
+    'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
+    'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=CA403 campaign~=none status~=42501 '
+    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA403 settings~=none settings+=42501 '
+    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501');
 SELECT set_config('cartero.staff_id', '', false);
 SELECT pg_temp.expect('no one acting writes nothing',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
     'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=42501 campaign~=none status~=42501 '
-    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA404 settings~=none settings+=42501');
+    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA404 settings~=none settings+=42501 '
+    'cause+=42501 cause~=none result+=42501 results=CA403 return=CA404 scan=CA404 scan-=42501 case+=42501 case~=42501');
 
 -- ---------------------------------------------------------------------------
 -- secrets and forged authorship

@@ -8,33 +8,7 @@
 \set ON_ERROR_STOP 1
 \o /dev/null
 SET client_min_messages = notice;
-
-CREATE FUNCTION pg_temp.expect(label text, got text, want text) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF got IS DISTINCT FROM want THEN
-        RAISE EXCEPTION 'FAIL %: got %, want %', label, coalesce(got, 'NULL'), coalesce(want, 'NULL');
-    END IF;
-    RAISE NOTICE 'ok %', label;
-END $$;
-
--- Runs sql, which must fail with that SQLSTATE and a message matching the pattern.
-CREATE FUNCTION pg_temp.expect_error(label text, sql text, state text, pattern text) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_state text;
-    v_message text;
-BEGIN
-    BEGIN
-        EXECUTE sql;
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT;
-    END;
-    IF v_state IS DISTINCT FROM state OR v_message NOT LIKE pattern THEN
-        RAISE EXCEPTION 'FAIL %: got % "%", want % "%"', label, v_state, v_message, state, pattern;
-    END IF;
-    RAISE NOTICE 'ok %', label;
-END $$;
+\ir helpers.sql
 
 -- Every account's result in one line: cuenta=prioridad{reasons}
 CREATE FUNCTION pg_temp.result(p_campaign_name text) RETURNS text
@@ -47,9 +21,6 @@ $$;
 
 CREATE FUNCTION pg_temp.campaign(p_name text) RETURNS bigint
 LANGUAGE sql AS $$ SELECT id FROM cartero.campaigns WHERE name = p_name $$;
-
-CREATE FUNCTION pg_temp.act_as(p_login text) RETURNS void
-LANGUAGE sql AS $$ SELECT set_config('cartero.staff_id', coalesce(cartero.staff_id_for_login(p_login)::text, ''), false) $$;
 
 -- ---------------------------------------------------------------------------
 -- the portfolio, loaded by the built-in admin

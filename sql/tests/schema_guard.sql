@@ -82,6 +82,9 @@ LANGUAGE sql AS $$
             ('cartero.account_reservations', 'SELECT'), ('cartero.campaign_tallies', 'SELECT'),
             ('cartero.letter_counters', 'SELECT'), ('cartero.letters', 'SELECT'),
             ('cartero.letter_settings', 'SELECT'), ('cartero.letter_settings', 'UPDATE'),
+            ('cartero.return_causes', 'SELECT'), ('cartero.return_causes', 'INSERT'), ('cartero.return_causes', 'UPDATE'),
+            ('cartero.courier_results', 'SELECT'), ('cartero.return_registrations', 'SELECT'),
+            ('cartero.return_scans', 'SELECT'), ('cartero.cases', 'SELECT'),
             ('reporting.accounts', 'SELECT'), ('reporting.payments', 'SELECT'), ('reporting.campaigns', 'SELECT'),
             ('reporting.campaign_selection', 'SELECT'), ('reporting.campaign_exclusions', 'SELECT'),
             ('reporting.campaign_funnel', 'SELECT'))
