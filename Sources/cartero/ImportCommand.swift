@@ -2,7 +2,15 @@ import ArgumentParser
 import Cartero
 import Foundation
 
-extension ExtractKind: ExpressibleByArgument {}
+/// `cartero import` reads the extracts only; the courier's file has its own command.
+extension ExtractKind: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let kind = ExtractKind(rawValue: argument), ExtractKind.extracts.contains(kind) else { return nil }
+        self = kind
+    }
+
+    public static var allValueStrings: [String] { extracts.map(\.rawValue) }
+}
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,9 +27,15 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The CSV file.") var file: String
 
     func run() async throws {
+        try await Self.importFile(file, kind: kind, database: database)
+    }
+
+    /// Imports one file in one transaction, showing its progress on a terminal, then
+    /// prints its summary, or every bad line and a refusal.
+    static func importFile(_ file: String, kind: ExtractKind, database: DatabaseOptions) async throws {
         let url = URL(fileURLWithPath: file)
         let name = url.lastPathComponent
-        let outcome = try await database.transaction { [kind] connection in
+        let outcome = try await database.transaction { connection in
             var shownPercent = -1
             return try ExtractImport.run(kind, file: url, on: connection) { progress in
                 switch progress {
@@ -33,7 +47,7 @@ struct ImportCommand: AsyncParsableCommand {
                 case .validating:
                     Terminal.progress("\(name): checking the rows…")
                 case .merging:
-                    Terminal.progress("\(name): merging…")
+                    Terminal.progress("\(name): \(kind == .courierResults ? "recording" : "merging")…")
                 }
             }
         }

@@ -23,6 +23,8 @@ enum ExtractMerge {
                 ("valor", "s.valor::numeric(14,2)"),
                 ("referencia", "coalesce(s.referencia, '')"),
             ], on: db)
+        case .courierResults:
+            preconditionFailure("the courier's results are recorded by CourierResults.record, which writes its own batch")
         case .letters:
             updated = 0
             inserted = try append(into: "letter_history", batch: batch, key: ["cuenta", "fecha_envio"], values: [

@@ -54,6 +54,26 @@ enum ExtractValidation {
                 joins.append("LEFT JOIN cartero.accounts account ON account.cuenta = \(c)")
             case .regional:
                 joins.append("LEFT JOIN cartero.regionals regional ON regional.code = \(c)")
+            case .dispatchedLetter:
+                // The first line of the file for each letter: a later line that gives the
+                // letter another result contradicts it.
+                ctes.append("""
+                    first_result AS (
+                        SELECT DISTINCT ON (\(column.name)) \(column.name) AS consecutivo, line, estado,
+                               coalesce(btrim(causal), '') AS causal
+                        FROM pg_temp.import_staging
+                        ORDER BY \(column.name), line
+                    )
+                    """)
+                joins.append("""
+                    LEFT JOIN cartero.letters letter ON letter.consecutivo = \(c)
+                    LEFT JOIN cartero.courier_results stored ON stored.letter_id = letter.id
+                    LEFT JOIN cartero.return_registrations registered ON registered.letter_id = letter.id
+                    LEFT JOIN first_result earlier ON earlier.consecutivo = \(c) AND earlier.line < s.line
+                        AND (earlier.estado, earlier.causal) IS DISTINCT FROM (s.estado, coalesce(btrim(s.causal), ''))
+                    """)
+            case .returnCause:
+                joins.append("LEFT JOIN cartero.return_causes cause ON cause.code = btrim(\(c))")
             default:
                 break
             }
@@ -80,7 +100,7 @@ enum ExtractValidation {
     /// wrong with it.
     private static func slot(_ column: ExtractColumn) -> String {
         let c = "s.\(column.name)"
-        let blank = column.required ? "'must not be blank'" : "NULL"
+        var blank = column.required ? "'must not be blank'" : "NULL"
         let quoted = "'''' || left(\(c), 40) || ''''"
         var whens: [(String, String)] = []
         switch column.rule {
@@ -121,20 +141,55 @@ enum ExtractValidation {
                 whens.append(("\(c) ~ '^[0.]+$'", "'must be greater than 0'"))
             }
         case .date:
-            let notADay = "\(quoted) || ' is not a date (YYYY-MM-DD, a day of the calendar)'"
-            // The shape with translate (about half the cost of a regular expression), then
-            // the ranges, which can be read as numbers once the shape is right.
-            whens.append(("translate(\(c), '0123456789', '9999999999') <> '9999-99-99' OR left(\(c), 1) = '0'", notADay))
-            let year = "substr(\(c), 1, 4)::int"
-            whens.append(("""
+            whens.append(contentsOf: dayOfTheCalendar(c, quoted))
+        case .dispatchedLetter:
+            // Row-level security hides other regionals' letters: to a clerk they do not exist.
+            whens.append((
+                "letter.id IS NULL",
+                "CASE WHEN acting.is_admin THEN 'no letter has the consecutivo ' || \(quoted) ELSE 'no letter of regional ' || acting.regional || ' has the consecutivo ' || \(quoted) END"))
+            whens.append(("letter.status <> 'despachada'", "'letter ' || \(c) || ' has not been dispatched: it cannot have a result yet'"))
+        case .deliveryResult:
+            whens.append(("\(c) NOT IN ('ENTREGADA', 'DEVUELTA')", "\(quoted) || ' must be ENTREGADA or DEVUELTA'"))
+            let said = "\(c) || CASE WHEN coalesce(btrim(s.causal), '') <> '' THEN ' ' || btrim(s.causal) ELSE '' END"
+            whens.append((
+                "(stored.estado, coalesce(stored.causal, '')) IS DISTINCT FROM (\(c), coalesce(btrim(s.causal), '')) AND stored.letter_id IS NOT NULL",
+                "\(said) || ' contradicts the result stored for letter ' || letter.consecutivo || ': ' || stored.estado || coalesce(' ' || stored.causal, '') || ' on ' || stored.fecha"))
+            whens.append((
+                "registered.id IS NOT NULL AND (\(c), coalesce(btrim(s.causal), '')) IS DISTINCT FROM ('DEVUELTA', registered.causal)",
+                "\(said) || ' contradicts the returns register: letter ' || letter.consecutivo || ' was registered as returned (' || registered.causal || ')'"))
+            whens.append((
+                "earlier.line IS NOT NULL",
+                "\(said) || ' contradicts line ' || earlier.line || ', which gives letter ' || s.consecutivo || ' ' || earlier.estado || CASE WHEN earlier.causal <> '' THEN ' ' || earlier.causal ELSE '' END"))
+        case .resultDate:
+            whens.append(contentsOf: dayOfTheCalendar(c, quoted))
+            whens.append(("\(c)::date < letter.dispatched_on", "\(quoted) || ' is before the letter''s dispatch on ' || letter.dispatched_on"))
+            whens.append(("\(c)::date > current_date", "\(quoted) || ' is after today'"))
+        case .returnCause:
+            blank = "CASE WHEN s.estado = 'DEVUELTA' THEN 'must not be blank on a DEVUELTA: it says why the letter came back' END"
+            whens.append(("s.estado = 'ENTREGADA'", "'must be blank on an ENTREGADA (it is ' || \(quoted) || ')'"))
+            whens.append((
+                "cause.code IS NULL",
+                "\(quoted) || ' is not a return cause (' || (SELECT string_agg(code, ', ' ORDER BY code) FROM cartero.return_causes) || ')'"))
+        }
+        let rest = whens.map { "WHEN \($0.0) THEN \($0.1)" }.joined(separator: " ")
+        return "CASE WHEN \(isBlank(c)) THEN \(blank) \(rest) END"
+    }
+
+    /// `YYYY-MM-DD`, a day of the calendar: the shape with translate (about half the
+    /// cost of a regular expression), then the ranges, which can be read as numbers
+    /// once the shape is right.
+    private static func dayOfTheCalendar(_ c: String, _ quoted: String) -> [(String, String)] {
+        let notADay = "\(quoted) || ' is not a date (YYYY-MM-DD, a day of the calendar)'"
+        let year = "substr(\(c), 1, 4)::int"
+        return [
+            ("translate(\(c), '0123456789', '9999999999') <> '9999-99-99' OR left(\(c), 1) = '0'", notADay),
+            ("""
                 substr(\(c), 6, 2)::int NOT BETWEEN 1 AND 12 OR substr(\(c), 9, 2)::int NOT BETWEEN 1 AND CASE substr(\(c), 6, 2)
                     WHEN '02' THEN 28 + (\(year) % 4 = 0 AND (\(year) % 100 <> 0 OR \(year) % 400 = 0))::int
                     WHEN '04' THEN 30 WHEN '06' THEN 30 WHEN '09' THEN 30 WHEN '11' THEN 30
                     ELSE 31 END
-                """, notADay))
-        }
-        let rest = whens.map { "WHEN \($0.0) THEN \($0.1)" }.joined(separator: " ")
-        return "CASE WHEN \(isBlank(c)) THEN \(blank) \(rest) END"
+                """, notADay),
+        ]
     }
 
     /// NULL, empty or only spaces. Cheaper than `btrim` on every value: only a value

@@ -8,5 +8,5 @@ extension String {
 
 extension Digest {
     /// Lowercase hex, as PostgreSQL's `encode(…, 'hex')` writes it.
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
+    package var hex: String { map { String(format: "%02x", $0) }.joined() }
 }

@@ -1,0 +1,137 @@
+import Crypto
+import Foundation
+import PQ
+
+/// The REGISTRO DE INFORMACIÓN DE MENSAJERÍA (RULES.md section 3): a returned letter
+/// recorded in the office with its cause, the courier's observation and the scans of
+/// the letter and of the courier's support. The writing is `cartero.register_return`
+/// and `cartero.add_return_scan` (sql/migrations/0010_courier_and_returns.sql); these
+/// functions check the files first, to say what is wrong before anything is sent.
+public enum ReturnsRegister {
+    /// The largest scan stored: 10 MB.
+    public static let maximumScanBytes = 10 * 1024 * 1024
+
+    /// A scan as stored.
+    public struct Scan: Sendable, Hashable {
+        public let id: Int64
+        public let fileName: String
+        public let mediaType: String
+        public let byteSize: Int
+        public let sha256: String
+        /// False when the registration held the same file already.
+        public let created: Bool
+    }
+
+    /// What `register` did.
+    public struct Registration: Sendable, Hashable {
+        public let id: Int64
+        public let consecutivo: String
+        /// False when the letter was registered already, with the same cause.
+        public let created: Bool
+        /// The destinations of the cases it opened (none when the cause routes nowhere, or
+        /// when the courier's file opened them first).
+        public let casesOpened: [String]
+        public let scans: [Scan]
+    }
+
+    /// Registers the return of letter `consecutivo` with `causal` and stores its scans,
+    /// all or nothing: every file is read and checked (PDF, JPEG, PNG or TIFF, 1 byte to
+    /// 10 MB) before anything is stored. The same letter and cause again adds the scans
+    /// it does not hold yet. Only an auxiliar de oficina or a coordinador of the letter's
+    /// regional, or an admin.
+    public static func register(
+        _ consecutivo: String, causal: String, observacion: String = "", scans: [URL] = [], on db: Connection
+    ) throws -> Registration {
+        let files = try scans.map { try ScanFile(reading: $0, on: db) }
+        return try CarteroError.translating(whenRefused: "you may not register returned letters") {
+            try db.transaction {
+                let (id, created, opened) = try db.queryRow("""
+                    SELECT registration_id, created, cases_opened
+                    FROM cartero.register_return(\(consecutivo), \(causal.trimmed.uppercased()), \(observacion.trimmed))
+                    """)!.decode((Int64, Bool, Int).self)
+                let destinations = opened == 0 ? [] : try db.execute("""
+                    SELECT k.destino FROM cartero.cases k JOIN cartero.return_registrations g ON g.letter_id = k.letter_id
+                    WHERE g.id = \(id) ORDER BY k.id DESC LIMIT \(opened)
+                    """).map { try $0.decode(0, as: String.self) }
+                let stored = try files.map { file in
+                    let (scanID, sha256, new) = try db.queryRow("""
+                        SELECT scan_id, sha256, created FROM cartero.add_return_scan(\(id), \(file.name), \(file.content))
+                        """)!.decode((Int64, String, Bool).self)
+                    return Scan(id: scanID, fileName: file.name, mediaType: file.mediaType, byteSize: file.content.count,
+                                sha256: sha256, created: new)
+                }
+                return Registration(id: id, consecutivo: consecutivo, created: created, casesOpened: destinations, scans: stored)
+            }
+        }
+    }
+
+    /// Writes the scans of letter `consecutivo`'s registered return into `directory`
+    /// (made when missing), each under its own name (two of one name: the second gets
+    /// its id in front), checking each against its SHA-256. Returns them with where
+    /// they went. Streams them one at a time: a scan is at most 10 MB in memory.
+    public static func writeScans(of consecutivo: String, into directory: URL, on db: Connection) throws -> [(Scan, URL)] {
+        guard try db.queryRow("SELECT 1 FROM cartero.letters WHERE consecutivo = \(consecutivo)") != nil else {
+            throw CarteroError.notFound("no letter you may see has the consecutivo \(consecutivo)")
+        }
+        guard let registration = try db.queryRow("SELECT id FROM cartero.return_registrations WHERE consecutivo = \(consecutivo)")
+        else { throw CarteroError.notFound("letter \(consecutivo) has no registered return") }
+        let registrationID = try registration.decode(0, as: Int64.self)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var written: [(Scan, URL)] = []
+        var names: Set<String> = []
+        try db.forEachRow("""
+            SELECT id, file_name, media_type, byte_size, sha256, content
+            FROM cartero.return_scans WHERE registration_id = \(registrationID) ORDER BY id
+            """) { row in
+            let (id, storedName, mediaType, byteSize, sha256, content) = try row.decode((Int64, String, String, Int, String, Data).self)
+            guard SHA256.hash(data: content).hex == sha256 else {
+                throw CarteroError.conflict("scan \(id) of letter \(consecutivo) does not match its SHA-256: it was not written")
+            }
+            var name = safeFileName(storedName, id: id)
+            if !names.insert(name).inserted {
+                name = "\(id)-\(name)"
+                names.insert(name)
+            }
+            let url = directory.appendingPathComponent(name)
+            try content.write(to: url, options: .atomic)
+            written.append((Scan(id: id, fileName: storedName, mediaType: mediaType, byteSize: byteSize, sha256: sha256, created: false), url))
+        }
+        return written
+    }
+
+    /// The stored name without any folder, or `scan-ID` when nothing usable is left.
+    private static func safeFileName(_ name: String, id: Int64) -> String {
+        let last = URL(fileURLWithPath: name).lastPathComponent
+        return last.isEmpty || last == "." || last == ".." || last == "/" ? "scan-\(id)" : last
+    }
+}
+
+/// A scan read from disk and checked as `cartero.add_return_scan` will check it, so that
+/// the sentence comes before anything is sent. The type is the database's own reading of
+/// the first bytes (`cartero.scan_media_type`): one definition of what a scan may be.
+struct ScanFile {
+    let name: String
+    let mediaType: String
+    let content: Data
+
+    init(reading url: URL, on db: Connection) throws {
+        name = url.lastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
+        else { throw CarteroError.notFound("cannot read the scan \(url.path): it does not exist or is a folder") }
+        guard size > 0 else { throw CarteroError.invalid("the scan \(name) is empty; nothing was stored") }
+        guard size <= ReturnsRegister.maximumScanBytes else {
+            throw CarteroError.invalid(
+                "the scan \(name) is \(String(format: "%.1f", Double(size) / 1_048_576)) MB; a scan may be at most 10 MB: scan it again at a lower resolution. Nothing was stored")
+        }
+        guard let data = try? Data(contentsOf: url) else {
+            throw CarteroError.notFound("cannot read the scan \(url.path): you may not read it")
+        }
+        guard let type = try db.queryValue("SELECT cartero.scan_media_type(\(data.prefix(8)))", as: String?.self) else {
+            throw CarteroError.invalid("the scan \(name) is not a PDF, JPEG, PNG or TIFF file; save it as one of those. Nothing was stored")
+        }
+        mediaType = type
+        content = data
+    }
+}
