@@ -70,8 +70,14 @@ struct ExtractStaging {
         // Each chunk is checked before it is sent; after the first problem nothing more
         // is sent (COPY is aborted at the end), but the rest is still read, so that the
         // user sees every bad line at once.
-        // The account number of an accounts file, the one key that must not repeat.
-        let key = staging.present.first { if case .cuenta = $0.rule { return true } else { return false } }
+        // The file's key: the account number of an accounts file, which must not repeat,
+        // or the consecutivo of a results file, whose repeats must agree.
+        let key = staging.present.first {
+            switch $0.rule {
+            case .cuenta, .dispatchedLetter: true
+            default: false
+            }
+        }
         let keyField = key.flatMap { staging.targets.firstIndex(of: $0.name) }
         var structure = CSVStructure(expectedFields: header.names.count, limit: ExtractImport.reportedErrors, keyField: keyField)
         var sent = Int64(head.count)  // the header and the first records, read already

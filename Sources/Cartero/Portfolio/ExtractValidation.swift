@@ -56,15 +56,16 @@ enum ExtractValidation {
                 joins.append("LEFT JOIN cartero.regionals regional ON regional.code = \(c)")
             case .dispatchedLetter:
                 // The first line of the file for each letter: a later line that gives the
-                // letter another result contradicts it.
-                ctes.append("""
+                // letter another result contradicts it. Sorting the file for it is left out
+                // when no consecutivo can repeat.
+                ctes.append(keysMayRepeat ? """
                     first_result AS (
                         SELECT DISTINCT ON (\(column.name)) \(column.name) AS consecutivo, line, estado,
                                coalesce(btrim(causal), '') AS causal
                         FROM pg_temp.import_staging
                         ORDER BY \(column.name), line
                     )
-                    """)
+                    """ : "first_result AS (SELECT NULL::text AS consecutivo, NULL::bigint AS line, NULL::text AS estado, NULL::text AS causal WHERE false)")
                 joins.append("""
                     LEFT JOIN cartero.letters letter ON letter.consecutivo = \(c)
                     LEFT JOIN cartero.courier_results stored ON stored.letter_id = letter.id
