@@ -109,16 +109,28 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument var id: Campaign.ID
         @Option(help: "The folder for cartas.pdf and manifiesto.csv (made when missing).") var out: String
+        @Option(help: ArgumentHelp(
+            "Also split the letters, in the manifest's order, into volumes of at most N for the print shop: DIR/cartas-001.pdf, cartas-002.pdf, … (cartas.pdf still holds them all).",
+            valueName: "N"))
+        var volumeSize: Int?
 
         func run() async throws {
             let directory = URL(fileURLWithPath: out)
-            let generated = try await database.transaction { [id] db in
-                try Letters.generate(id, into: directory, on: db) { drawn, total in
+            let generated = try await database.transaction { [id, volumeSize] db in
+                try Letters.generate(id, into: directory, volumeSize: volumeSize, on: db) { drawn, total in
                     Terminal.progress("campaign \(id): \(Grouped.count(drawn)) of \(Grouped.count(total)) letters drawn")
                 }
             }
             Terminal.endProgress()
-            Terminal.out("campaign \(id): \(Grouped.count(generated.letters)) letters in \(generated.pdf.path) (\(Grouped.count(generated.pages)) pages) and \(generated.manifest.path)\n")
+            var volumes = ""
+            if let first = generated.volumes.first?.lastPathComponent, let last = generated.volumes.last?.lastPathComponent,
+                let volumeSize
+            {
+                volumes = generated.volumes.count == 1
+                    ? "; 1 volume, \(first)"
+                    : "; \(Grouped.count(generated.volumes.count)) volumes of at most \(Grouped.count(volumeSize)) letters, \(first) to \(last)"
+            }
+            Terminal.out("campaign \(id): \(Grouped.count(generated.letters)) letters in \(generated.pdf.path) (\(Grouped.count(generated.pages)) pages) and \(generated.manifest.path)\(volumes)\n")
         }
     }
 

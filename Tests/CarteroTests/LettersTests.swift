@@ -174,4 +174,62 @@ import Testing
         #expect(try String(contentsOf: again.manifest, encoding: .utf8) == manifest)
         #expect(try cartero.superuser().queryValue("SELECT ultimo FROM cartero.letter_counters", as: Int.self) == 3)
     }
+
+    /// The consecutivos a PDF's pages show, in order.
+    func consecutivos(_ pdf: URL) throws -> [String] {
+        try tool("pdftotext", [pdf.path, "-"]).split(separator: "\n")
+            .filter { $0.hasPrefix("Consecutivo NORTE-") }.map { String($0.dropFirst("Consecutivo ".count)) }
+    }
+
+    @Test func theVolumesSplitTheLettersInManifestOrderAndARunLeavesNoneOfAnotherSize() async throws {
+        let (id, coordinator) = try await approvedCampaign()
+        _ = try await cartero.asAdmin { try LetterSettings.update(regional: "NORTE", [("gln", "7701234000011")], on: $0) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(TestDatabase.uniqueName("volumes"))
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for size in [0, -3] {
+            await #expect(throws: CarteroError.invalid("the volume size must be 1 letter or more, not \(size)")) {
+                try await cartero.acting(coordinator) { try Letters.generate(id, into: directory, volumeSize: size, on: $0) }
+            }
+        }
+        #expect(try cartero.superuser().queryValue("SELECT count(*) FROM cartero.letters", as: Int.self) == 0)
+
+        let generated = try await cartero.acting(coordinator) { try Letters.generate(id, into: directory, volumeSize: 2, on: $0) }
+        #expect(generated.volumes.map(\.lastPathComponent) == ["cartas-001.pdf", "cartas-002.pdf"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            == ["cartas-001.pdf", "cartas-002.pdf", "cartas.pdf", "manifiesto.csv"])
+        let all = try consecutivos(generated.pdf)
+        #expect(all == (1...3).map { "NORTE-\(year)-00000\($0)" })
+        #expect(try generated.volumes.map(consecutivos) == [Array(all[0..<2]), [all[2]]])
+        let pages = try ([generated.pdf] + generated.volumes).map { pdf in
+            try tool("pdfinfo", [pdf.path]).split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last
+        }
+        #expect(pages == ["3", "2", "1"])
+        #expect(try tool("pdftotext", [generated.volumes[1].path, "-"]).contains("$ 300.000"))
+
+        // Again with volumes larger than the campaign: one volume, and no second one left over.
+        let again = try await cartero.acting(coordinator) { try Letters.generate(id, into: directory, volumeSize: 50, on: $0) }
+        #expect(again.volumes.map(\.lastPathComponent) == ["cartas-001.pdf"])
+        #expect(try consecutivos(again.volumes[0]) == all)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            == ["cartas-001.pdf", "cartas.pdf", "manifiesto.csv"])
+        // And without volumes: none at all.
+        _ = try await cartero.acting(coordinator) { try Letters.generate(id, into: directory, on: $0) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["cartas.pdf", "manifiesto.csv"])
+    }
+
+    @Test func generateSaysWhichVolumesItWroteAndRefusesASizeBelowOne() async throws {
+        let (id, _) = try await approvedCampaign()
+        _ = try await cartero.asAdmin { try LetterSettings.update(regional: "NORTE", [("gln", "7701234000011")], on: $0) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(TestDatabase.uniqueName("cli_volumes"))
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cli = CarteroCLI(conninfo: cartero.conninfo)
+        try cli.run(["campaign", "generate", String(id), "--out", directory.path, "--volume-size", "0"], as: "coord.norte")
+            .expectFailure("the volume size must be 1 letter or more, not 0")
+        try cli.run(["campaign", "generate", String(id), "--out", directory.path, "--volume-size", "dos"], as: "coord.norte")
+            .expectUsageError(mentioning: "--volume-size")
+        let two = try cli.run(["campaign", "generate", String(id), "--out", directory.path, "--volume-size", "2"], as: "coord.norte")
+        #expect(two.out == "campaign \(id): 3 letters in \(directory.path)/cartas.pdf (3 pages) and \(directory.path)/manifiesto.csv; 2 volumes of at most 2 letters, cartas-001.pdf to cartas-002.pdf\n", "\(two.err)")
+        let one = try cli.run(["campaign", "generate", String(id), "--out", directory.path, "--volume-size", "3"], as: "coord.norte")
+        #expect(one.out.hasSuffix("manifiesto.csv; 1 volume, cartas-001.pdf\n"), "\(one.err)")
+    }
 }

@@ -2,20 +2,23 @@ import CPangoCairo
 import PQ
 import Foundation
 
-/// A PDF of collection letters, one letter-size page each, written page by page as
-/// it is drawn (cairo's PDF surface), so that memory stays flat whatever the number of
-/// letters. Text is laid out by pango; the paragraphs every letter shares are laid out
-/// once per document and drawn again on each page (docs/pdf-library.md: text shaping
-/// is most of the cost).
+/// The collection letters drawn into PDF files, one letter-size page each, written
+/// page by page as they are drawn (cairo's PDF surface), so that memory stays flat
+/// whatever the number of letters: the whole run into one file and, when asked, the
+/// current print-shop volume into another. Text is laid out by pango once per letter
+/// and the same layouts are drawn into each open file. What every letter shares is laid
+/// out once per run (docs/pdf-library.md: text shaping is most of the cost).
 ///
-/// Owns the cairo surface and context and frees them in `deinit`; not Sendable: one
-/// document is drawn by one thread.
+/// Owns the pango context, the layouts and the files' surfaces, and frees them in
+/// `deinit`; not Sendable: the letters are drawn by one thread.
 final class LetterPDF {
-    private let surface: OpaquePointer
-    private let cr: OpaquePointer
+    private let context: OpaquePointer
+    private let whole: Document
+    private var volume: Document?
     private let fixed: Fixed
     private let slots: Slots
-    private var pages = 0
+    /// Where the coupon's details start, below its title.
+    private let couponTitleBottom: Double
 
     /// Points of a US letter page, and the margin.
     static let width = 612.0, height = 792.0, margin = 60.0
@@ -23,6 +26,8 @@ final class LetterPDF {
     /// Where the coupon's cut line runs; the letter's text ends above it.
     static let couponTop = 632.0
     static let text = "DejaVu Sans 9.5", bold = "DejaVu Sans Bold 9.5"
+    /// One module of the bars is 1 point (0.35 mm); a quiet zone of ten modules on each side.
+    static let barsLeft = margin + 10, barHeight = 40.0
 
     /// The layouts that change with every letter, made once and given new text per page:
     /// making a layout (and finding its font) costs more than laying out its text.
@@ -30,51 +35,88 @@ final class LetterPDF {
         let consecutivo: Layout
         let addressee: Layout
         let subject: Layout
-        let body: Layout
         let couponDetails: Layout
         let humanReadable: Layout
     }
 
-    /// What every letter of the document shares, laid out once and drawn once into a
-    /// recording, which the PDF keeps as one form and every page shows again: the
-    /// glyphs of these paragraphs are written to the file once, not once a page.
+    /// What every letter of the run shares, laid out once and drawn once into a
+    /// recording, which each PDF keeps as one form and every page shows again: the
+    /// glyphs of these paragraphs are written to a file once, not once a page.
     private struct Fixed {
-        let letterhead: Block
-        let dateLine: Block
-        let closing: Block
-        let couponTitle: Block
+        /// The letterhead, the city and date, the coupon's cut line and title: the same
+        /// place on every page.
+        let page: Block
+        /// Where the letter's own lines start, below the date.
+        let top: Double
+        /// The salutation and the paragraphs from the body to the signature, which
+        /// follow the subject wherever the addressee's lines end.
+        let body: Block
+        let bodyHeight: Double
     }
 
-    /// A paragraph drawn once into a recording surface; freed with the value.
+    /// A PDF file being written; freed with the value.
+    private final class Document {
+        let surface: OpaquePointer
+        let cr: OpaquePointer
+        let path: String
+        var pages = 0
+
+        init(path: String) throws {
+            guard let surface = cairo_pdf_surface_create(path, LetterPDF.width, LetterPDF.height) else {
+                throw CarteroError.invalid("cannot create the PDF \(path)")
+            }
+            guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+                let reason = String(cString: cairo_status_to_string(cairo_surface_status(surface)))
+                cairo_surface_destroy(surface)
+                throw CarteroError.invalid("cannot write the PDF \(path): \(reason)")
+            }
+            self.surface = surface
+            self.path = path
+            cr = cairo_create(surface)
+        }
+
+        /// Writes what is left and closes the file; returns the number of pages.
+        func finish() throws -> Int {
+            cairo_surface_finish(surface)
+            let status = cairo_surface_status(surface)
+            guard status == CAIRO_STATUS_SUCCESS else {
+                throw CarteroError.invalid("the PDF \(path) could not be written: \(String(cString: cairo_status_to_string(status)))")
+            }
+            return pages
+        }
+
+        deinit {
+            cairo_destroy(cr)
+            cairo_surface_destroy(surface)
+        }
+    }
+
+    /// Drawing done once into a recording surface of the given extents; freed with the value.
     private final class Block {
         let surface: OpaquePointer
-        let height: Double
+        let extents: cairo_rectangle_t
 
-        init(_ layout: Layout) {
-            var extents = cairo_rectangle_t(x: 0, y: 0, width: LetterPDF.textWidth, height: layout.height + 2)
-            surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents)
-            let cr = cairo_create(surface)
-            pango_cairo_update_layout(cr, layout.pointer)
-            cairo_move_to(cr, 0, 0)
-            pango_cairo_show_layout(cr, layout.pointer)
+        init(_ extents: cairo_rectangle_t, _ draw: (OpaquePointer) -> Void) {
+            var bounds = extents
+            self.extents = extents
+            surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &bounds)
+            let cr = cairo_create(surface)!
+            draw(cr)
             cairo_destroy(cr)
-            height = layout.height
         }
 
         deinit { cairo_surface_destroy(surface) }
     }
 
-    init(path: String, settings: LetterSettings, regionalName: String, date: CalendarDate) throws {
-        guard let surface = cairo_pdf_surface_create(path, Self.width, Self.height) else {
-            throw CarteroError.invalid("cannot create the PDF \(path)")
-        }
-        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
-            let reason = String(cString: cairo_status_to_string(cairo_surface_status(surface)))
-            cairo_surface_destroy(surface)
-            throw CarteroError.invalid("cannot write the PDF \(path): \(reason)")
-        }
-        self.surface = surface
-        cr = cairo_create(surface)
+    init(path: String, settings: LetterSettings, regionalName: String, date: CalendarDate, cutDate: CalendarDate) throws {
+        whole = try Document(path: path)
+        context = pango_cairo_create_context(whole.cr)
+        // Pango rounds glyph positions to whole pixels by default: on a PDF that moves
+        // nearly every glyph off its advance, and cairo then writes a correction for
+        // each, which made the pages a third larger and slower to write.
+        pango_context_set_round_glyph_positions(context, 0)
+        let layout = { [context] (font: String) in Layout(context, font: font, width: Self.textWidth) }
+
         let value = { (key: String) in settings[key] ?? "" }
         let city = value("ciudad").isEmpty ? regionalName : value("ciudad")
         let letterhead = [value("empresa"), value("nit").isEmpty ? "" : "NIT \(value("nit"))", value("direccion_regional")]
@@ -91,109 +133,147 @@ final class LetterPDF {
         }
         if !value("aviso_centrales").isEmpty { closing.append(value("aviso_centrales")) }
         closing.append("Atentamente,\n\n\n\(value("firmante"))\n\(value("cargo_firmante"))")
-        fixed = Fixed(
-            letterhead: Block(Layout(cr, letterhead.joined(separator: "\n"), font: "DejaVu Sans Bold 10.5", width: Self.textWidth)),
-            dateLine: Block(Layout(cr, "\(city), \(date.spelledInSpanish)", font: Self.text, width: Self.textWidth)),
-            closing: Block(Layout(cr, closing.joined(separator: "\n\n"), font: Self.text, width: Self.textWidth)),
-            couponTitle: Block(Layout(
-                cr, "CUPÓN DE PAGO — \(value("empresa"))", font: "DejaVu Sans Bold 9", width: Self.textWidth)))
-        slots = Slots(
-            consecutivo: Layout(cr, "", font: Self.bold, width: Self.textWidth),
-            addressee: Layout(cr, "", font: Self.text, width: Self.textWidth),
-            subject: Layout(cr, "", font: Self.bold, width: Self.textWidth),
-            body: Layout(cr, "", font: Self.text, width: Self.textWidth),
-            couponDetails: Layout(cr, "", font: "DejaVu Sans 9", width: Self.textWidth),
-            humanReadable: Layout(cr, "", font: "DejaVu Sans Mono 8", width: Self.textWidth))
-    }
 
-    deinit {
-        cairo_destroy(cr)
-        cairo_surface_destroy(surface)
-    }
-
-    /// Draws one letter on a page of its own; refuses one whose text would run into
-    /// its coupon (a very long name or address with long letter settings).
-    func add(_ letter: PrintedLetter) throws {
-        var y = Self.margin - 20
-        y = draw(fixed.letterhead, at: y) + 14
-        y = draw(fixed.dateLine, at: y) + 2
-        y = draw(slots.consecutivo.set("Consecutivo \(letter.consecutivo)"), at: y) + 10
-        let place = [letter.barrio, letter.municipio].filter { !$0.isEmpty }.joined(separator: ", ")
-        y = draw(slots.addressee.set("Señor(a)\n\(letter.titular)\n\(letter.direccion)\n\(place)"), at: y) + 10
-        y = draw(slots.subject.set("Asunto: saldo en mora de la cuenta \(letter.cuenta)"), at: y) + 8
-        let days = letter.diasMora.map { " con \($0) días de vencimiento" } ?? ""
-        let body = """
+        let head = layout("DejaVu Sans Bold 10.5").set(letterhead.joined(separator: "\n"))
+        let dateLine = layout(Self.text).set("\(city), \(date.spelledInSpanish)")
+        let couponTitle = layout("DejaVu Sans Bold 9").set("CUPÓN DE PAGO — \(value("empresa"))")
+        // The amounts are in the subject, so that the paragraphs after it are the same
+        // in every letter of the campaign.
+        let body = layout(Self.text).set("""
             Respetado(a) señor(a):
 
-            Le informamos que a la fecha de corte del \(letter.cutDate.spelledInSpanish) la cuenta \(letter.cuenta) \
-            registra un saldo en mora de \(Pesos.spelled(letter.coupon.pesos))\(days). Le invitamos a ponerse al día \
-            con su obligación a la mayor brevedad, para evitar la suspensión del servicio y el cobro por la vía jurídica.
-            """
-        y = draw(slots.body.set(body), at: y) + 8
-        guard y + fixed.closing.height <= Self.couponTop - 6 else {
+            Le informamos que a la fecha de corte del \(cutDate.spelledInSpanish) la cuenta del asunto registra \
+            el saldo en mora y los días de vencimiento allí indicados. Le invitamos a ponerse al día con su \
+            obligación a la mayor brevedad, para evitar la suspensión del servicio y el cobro por la vía jurídica.
+            """)
+        let rest = layout(Self.text).set(closing.joined(separator: "\n\n"))
+        let bodyHeight = body.height + 8 + rest.height
+        let bodyBlock = Block(cairo_rectangle_t(x: 0, y: 0, width: Self.textWidth, height: bodyHeight + 2)) { cr in
+            cairo_move_to(cr, 0, 0)
+            pango_cairo_show_layout(cr, body.pointer)
+            cairo_move_to(cr, 0, body.height + 8)
+            pango_cairo_show_layout(cr, rest.pointer)
+        }
+        let top = Self.margin - 20
+        let dateTop = top + head.height + 14
+        fixed = Fixed(
+            page: Block(cairo_rectangle_t(x: 0, y: 0, width: Self.width, height: Self.height)) { cr in
+                Self.show(head, at: top, on: cr)
+                Self.show(dateLine, at: dateTop, on: cr)
+                var dash = [4.0, 3.0]
+                cairo_set_dash(cr, &dash, 2, 0)
+                cairo_set_line_width(cr, 0.6)
+                cairo_move_to(cr, 30, Self.couponTop)
+                cairo_line_to(cr, Self.width - 30, Self.couponTop)
+                cairo_stroke(cr)
+                Self.show(couponTitle, at: Self.couponTop + 10, on: cr)
+            },
+            top: dateTop + dateLine.height + 2,
+            body: bodyBlock, bodyHeight: bodyHeight)
+        couponTitleBottom = Self.couponTop + 10 + couponTitle.height + 4
+        slots = Slots(
+            consecutivo: layout(Self.bold), addressee: layout(Self.text), subject: layout(Self.bold),
+            couponDetails: layout("DejaVu Sans 9"), humanReadable: layout("DejaVu Sans Mono 8"))
+    }
+
+    deinit { g_object_unref(UnsafeMutableRawPointer(context)) }
+
+    /// From the next letter on, also draws the letters into a volume of their own at
+    /// `path`, until `closeVolume`.
+    func openVolume(path: String) throws {
+        volume = try Document(path: path)
+    }
+
+    /// Finishes the open volume's file; returns its number of pages.
+    func closeVolume() throws -> Int {
+        guard let volume else { return 0 }
+        self.volume = nil
+        return try volume.finish()
+    }
+
+    /// Draws one letter on a page of its own, in the whole run's file and in the open
+    /// volume's; refuses one whose text would run into its coupon (a very long name or
+    /// address with long letter settings).
+    func add(_ letter: PrintedLetter) throws {
+        let consecutivo = slots.consecutivo.set("Consecutivo \(letter.consecutivo)")
+        let place = [letter.barrio, letter.municipio].filter { !$0.isEmpty }.joined(separator: ", ")
+        let addressee = slots.addressee.set("Señor(a)\n\(letter.titular)\n\(letter.direccion)\n\(place)")
+        let pesos = Pesos.spelled(letter.coupon.pesos)
+        let days = letter.diasMora.map { " con \($0) días de vencimiento" } ?? ""
+        let subject = slots.subject.set("Asunto: saldo en mora de la cuenta \(letter.cuenta)\nSaldo en mora: \(pesos)\(days)")
+        let details = slots.couponDetails.set("""
+            Cuenta \(letter.cuenta) · Consecutivo \(letter.consecutivo) · \(letter.titular)
+            Valor a pagar \(pesos) · Páguese hasta el \(letter.coupon.dueDate.spelledInSpanish)
+            """)
+        let humanReadable = slots.humanReadable.set(letter.coupon.humanReadable)
+
+        let addresseeTop = fixed.top + consecutivo.height + 10
+        let subjectTop = addresseeTop + addressee.height + 10
+        let bodyTop = subjectTop + subject.height + 8
+        guard bodyTop + fixed.bodyHeight <= Self.couponTop - 6 else {
             throw CarteroError.invalid(
                 "letter \(letter.consecutivo) does not fit one page above its coupon: shorten the regional's letter settings (paragraphs, Centro de Atención)")
         }
-        _ = draw(fixed.closing, at: y)
-        drawCoupon(letter)
-        cairo_show_page(cr)
-        pages += 1
-    }
+        let barsTop = couponTitleBottom + details.height + 8
+        let bars = Self.bars(letter.coupon.symbols)
 
-    /// Writes what is left and closes the file; returns the number of pages.
-    func finish() throws -> Int {
-        cairo_surface_finish(surface)
-        let status = cairo_surface_status(surface)
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw CarteroError.invalid("the PDF could not be written: \(String(cString: cairo_status_to_string(status)))")
+        for document in [whole, volume] {
+            guard let cr = document?.cr else { continue }
+            Self.show(fixed.page, at: 0, 0, on: cr)
+            Self.show(consecutivo, at: fixed.top, on: cr)
+            Self.show(addressee, at: addresseeTop, on: cr)
+            Self.show(subject, at: subjectTop, on: cr)
+            Self.show(fixed.body, at: Self.margin, bodyTop, on: cr)
+            Self.show(details, at: couponTitleBottom, on: cr)
+            Self.draw(bars, at: barsTop, on: cr)
+            Self.show(humanReadable, at: barsTop + Self.barHeight + 3, on: cr)
+            cairo_show_page(cr)
+            document?.pages += 1
         }
-        return pages
     }
 
-    /// The detachable coupon at the foot of the page: what is paid, until when, and the
-    /// GS1-128 bars a bank's reader takes.
-    private func drawCoupon(_ letter: PrintedLetter) {
-        let top = Self.couponTop
-        cairo_save(cr)
-        var dash = [4.0, 3.0]
-        cairo_set_dash(cr, &dash, 2, 0)
-        cairo_set_line_width(cr, 0.6)
-        cairo_move_to(cr, 30, top)
-        cairo_line_to(cr, Self.width - 30, top)
-        cairo_stroke(cr)
-        cairo_restore(cr)
-        var y = draw(fixed.couponTitle, at: top + 10) + 4
-        let details = """
-            Cuenta \(letter.cuenta) · Consecutivo \(letter.consecutivo) · \(letter.titular)
-            Valor a pagar \(Pesos.spelled(letter.coupon.pesos)) · Páguese hasta el \(letter.coupon.dueDate.spelledInSpanish)
-            """
-        y = draw(slots.couponDetails.set(details), at: y) + 8
-        // One module is 1 point (0.35 mm); a quiet zone of ten modules on each side.
-        var x = Self.margin + 10
-        let barHeight = 40.0
-        for (index, width) in Code128.widths(letter.coupon.symbols).enumerated() {
-            if index % 2 == 0 { cairo_rectangle(cr, x, y, Double(width), barHeight) }
+    /// Writes what is left of every file and closes them; returns the whole run's pages.
+    func finish() throws -> Int {
+        _ = try closeVolume()
+        return try whole.finish()
+    }
+
+    /// The GS1-128 bars a bank's reader takes, as the centre line of each bar, grouped
+    /// by width: each group is one path stroked once, two points a bar in the file
+    /// rather than a filled outline's four corners (writing the numbers is what costs).
+    private static func bars(_ symbols: [Int]) -> [(width: Int, centres: [Double])] {
+        var centres = [[Double]](repeating: [], count: 5)  // Code 128's bars are 1 to 4 modules wide
+        var x = barsLeft
+        for (index, width) in Code128.widths(symbols).enumerated() {
+            if index % 2 == 0 { centres[width].append(x + Double(width) / 2) }
             x += Double(width)
         }
-        cairo_fill(cr)
-        _ = draw(slots.humanReadable.set(letter.coupon.humanReadable), at: y + barHeight + 3)
+        return centres.indices.filter { !centres[$0].isEmpty }.map { ($0, centres[$0]) }
     }
 
-    /// Shows a recorded block with its top at `y`; returns the y below it.
-    private func draw(_ block: Block, at y: Double) -> Double {
-        cairo_save(cr)
-        cairo_set_source_surface(cr, block.surface, Self.margin, y)
-        cairo_rectangle(cr, Self.margin, y, Self.textWidth, block.height + 2)
-        cairo_fill(cr)
-        cairo_restore(cr)
-        return y + block.height
+    private static func draw(_ bars: [(width: Int, centres: [Double])], at y: Double, on cr: OpaquePointer) {
+        for (width, centres) in bars {
+            for x in centres {
+                cairo_move_to(cr, x, y)
+                cairo_line_to(cr, x, y + barHeight)
+            }
+            cairo_set_line_width(cr, Double(width))
+            cairo_stroke(cr)
+        }
     }
 
-    /// Draws a layout with its top at `y`; returns the y below it.
-    private func draw(_ layout: Layout, at y: Double) -> Double {
-        cairo_move_to(cr, Self.margin, y)
+    /// Shows a recorded block with its origin at (`x`, `y`).
+    private static func show(_ block: Block, at x: Double, _ y: Double, on cr: OpaquePointer) {
+        cairo_set_source_surface(cr, block.surface, x, y)
+        cairo_rectangle(cr, x + block.extents.x, y + block.extents.y, block.extents.width, block.extents.height)
+        cairo_fill(cr)
+        cairo_set_source_rgb(cr, 0, 0, 0)
+    }
+
+    /// Shows a layout at the left margin with its top at `y`.
+    private static func show(_ layout: Layout, at y: Double, on cr: OpaquePointer) {
+        cairo_move_to(cr, margin, y)
         pango_cairo_show_layout(cr, layout.pointer)
-        return y + layout.height
     }
 
     /// A pango layout: a paragraph shaped and wrapped to a width. Freed with the value.
@@ -201,14 +281,13 @@ final class LetterPDF {
         let pointer: OpaquePointer
         private(set) var height = 0.0
 
-        init(_ cr: OpaquePointer, _ text: String, font: String, width: Double) {
-            pointer = pango_cairo_create_layout(cr)
+        init(_ context: OpaquePointer, font: String, width: Double) {
+            pointer = pango_layout_new(context)
             let description = pango_font_description_from_string(font)
             pango_layout_set_font_description(pointer, description)
             pango_font_description_free(description)
             pango_layout_set_width(pointer, Int32(width * Double(PANGO_SCALE)))
             pango_layout_set_wrap(pointer, PANGO_WRAP_WORD)
-            set(text)
         }
 
         /// Lays out new text; returns the layout, to be drawn.

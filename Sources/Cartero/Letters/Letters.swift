@@ -48,17 +48,26 @@ public enum Letters {
         public let pages: Int
         public let pdf: URL
         public let manifest: URL
+        /// The print shop's volumes, `cartas-001.pdf` on, in order; empty when not asked for.
+        public let volumes: [URL]
     }
 
     /// Numbers the campaign's letters (once: see `number`) and writes `cartas.pdf`, every
     /// letter in rank order with its payment coupon, and `manifiesto.csv` into
-    /// `directory`. Runs in the caller's transaction, so that a run stopped halfway
-    /// stores nothing and uses no consecutivo: running it again numbers the same way.
-    /// Each file is written beside its name and renamed when complete. `progress` gets
-    /// the letters drawn and the total.
+    /// `directory`; with a `volumeSize`, also the same letters split into volumes of at
+    /// most that many, `cartas-001.pdf`, `cartas-002.pdf`, …, for the print shop. Runs in
+    /// the caller's transaction, so that a run stopped halfway stores nothing and uses no
+    /// consecutivo: running it again numbers the same way. Each file is written beside
+    /// its name and renamed when all are complete; the volumes a previous run left there
+    /// go first, so that none of another size remains. `progress` gets the letters drawn
+    /// and the total.
     public static func generate(
-        _ id: Campaign.ID, into directory: URL, on db: Connection, progress: (Int, Int) -> Void = { _, _ in }
+        _ id: Campaign.ID, into directory: URL, volumeSize: Int? = nil, on db: Connection,
+        progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> Generated {
+        if let volumeSize, volumeSize < 1 {
+            throw CarteroError.invalid("the volume size must be 1 letter or more, not \(volumeSize)")
+        }
         let campaign = try Campaigns.find(id, on: db)
         let settings = try LetterSettings.find(regional: campaign.regional, on: db)
         guard let gln = settings["gln"], !gln.isEmpty else {
@@ -70,17 +79,24 @@ public enum Letters {
             .decode((CalendarDate, String).self)
         let dueDate = CalendarDate(daysSinceEpoch: today.daysSinceEpoch + (Int(settings["dias_cupon"] ?? "") ?? 15))
 
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let files = FileManager.default
+        try files.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Partial volumes a killed run left behind.
+        for name in try files.contentsOfDirectory(atPath: directory.path) where isVolume(name, partial: true) {
+            try? files.removeItem(at: directory.appendingPathComponent(name))
+        }
         let pdfURL = directory.appendingPathComponent("cartas.pdf")
         let manifestURL = directory.appendingPathComponent("manifiesto.csv")
-        let partialPDF = directory.appendingPathComponent(".cartas.pdf.partial")
-        let partialManifest = directory.appendingPathComponent(".manifiesto.csv.partial")
+        var written: [(partial: URL, final: URL)] = [
+            (directory.appendingPathComponent(".cartas.pdf.partial"), pdfURL),
+            (directory.appendingPathComponent(".manifiesto.csv.partial"), manifestURL),
+        ]
         defer {
-            try? FileManager.default.removeItem(at: partialPDF)
-            try? FileManager.default.removeItem(at: partialManifest)
+            for (partial, _) in written { try? files.removeItem(at: partial) }
         }
 
-        let pdf = try LetterPDF(path: partialPDF.path, settings: settings, regionalName: regionalName, date: today)
+        let pdf = try LetterPDF(
+            path: written[0].partial.path, settings: settings, regionalName: regionalName, date: today, cutDate: campaign.cutDate)
         var drawn = 0
         try db.forEachRow("""
             SELECT consecutivo, cuenta, titular, direccion, barrio, municipio, saldo_mora, dias_mora
@@ -88,6 +104,12 @@ public enum Letters {
             """) { row in
             let (consecutivo, cuenta, titular, direccion, barrio, municipio, saldo, dias) =
                 try row.decode((String, String, String, String, String, String, Decimal, Int?).self)
+            if let volumeSize, drawn % volumeSize == 0 {
+                _ = try pdf.closeVolume()
+                let name = String(format: "cartas-%03d.pdf", drawn / volumeSize + 1)
+                written.append((directory.appendingPathComponent(".\(name).partial"), directory.appendingPathComponent(name)))
+                try pdf.openVolume(path: written[written.count - 1].partial.path)
+            }
             try pdf.add(PrintedLetter(
                 consecutivo: consecutivo, cuenta: cuenta, titular: titular, direccion: direccion, barrio: barrio,
                 municipio: municipio, diasMora: dias, cutDate: campaign.cutDate,
@@ -97,9 +119,9 @@ public enum Letters {
         }
         let pages = try pdf.finish()
 
-        guard FileManager.default.createFile(atPath: partialManifest.path, contents: nil),
-            let handle = try? FileHandle(forWritingTo: partialManifest)
-        else { throw CarteroError.invalid("cannot write \(partialManifest.path)") }
+        guard files.createFile(atPath: written[1].partial.path, contents: nil),
+            let handle = try? FileHandle(forWritingTo: written[1].partial)
+        else { throw CarteroError.invalid("cannot write \(written[1].partial.path)") }
         do {
             try manifest(id, on: db) { try handle.write(contentsOf: Data($0)) }
             try handle.synchronize()
@@ -108,10 +130,21 @@ public enum Letters {
             try? handle.close()
             throw error
         }
-        for (partial, final) in [(partialPDF, pdfURL), (partialManifest, manifestURL)] {
-            _ = try? FileManager.default.removeItem(at: final)
-            try FileManager.default.moveItem(at: partial, to: final)
+        for name in try files.contentsOfDirectory(atPath: directory.path) where isVolume(name, partial: false) {
+            try files.removeItem(at: directory.appendingPathComponent(name))
         }
-        return Generated(letters: drawn, pages: pages, pdf: pdfURL, manifest: manifestURL)
+        for (partial, final) in written {
+            _ = try? files.removeItem(at: final)
+            try files.moveItem(at: partial, to: final)
+        }
+        return Generated(letters: drawn, pages: pages, pdf: pdfURL, manifest: manifestURL, volumes: written.dropFirst(2).map(\.final))
+    }
+
+    /// `cartas-001.pdf`, or its `.cartas-001.pdf.partial` while it is written.
+    private static func isVolume(_ name: String, partial: Bool) -> Bool {
+        var rest = Substring(name)
+        guard rest.hasPrefix(partial ? ".cartas-" : "cartas-"), rest.hasSuffix(partial ? ".pdf.partial" : ".pdf") else { return false }
+        rest = rest.dropFirst(partial ? 8 : 7).dropLast(partial ? 12 : 4)
+        return rest.count >= 3 && rest.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
