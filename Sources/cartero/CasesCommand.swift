@@ -8,7 +8,7 @@ struct CasesCommand: AsyncParsableCommand {
         commandName: "cases", abstract: "Returned-letter cases: field visits and account clean-up.", subcommands: [List.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the cases you may see, oldest first.")
+        static let configuration = CommandConfiguration(abstract: "List the cases you may see, by route, neighbourhood and address.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Only the cases assigned to this login.") var assignee: String?
         @Option(help: "Only the cases in this state (\(CaseStatus.allNames)).") var status: CaseStatus?

@@ -28,8 +28,9 @@ public struct CaseSummary: Sendable, Hashable {
 /// `cartero.record_courier_results` and `cartero.register_return`. A member sees his
 /// regional's cases (an admin all of them): row-level security decides.
 public enum Cases {
-    /// The cases the acting member sees, oldest first, of one assignee (`login`) and in
-    /// one state when asked.
+    /// The cases the acting member sees, of one assignee (`login`) and in one state when
+    /// asked, in the order a field agent walks them: by route, neighbourhood and address
+    /// (the letter's, as mailed), then by number.
     public static func list(assignee: String? = nil, status: CaseStatus? = nil, on db: Connection) throws -> [CaseSummary] {
         var assigneeID: Int64?
         if let assignee {
@@ -45,7 +46,7 @@ public enum Cases {
             LEFT JOIN cartero.staff s ON s.id = k.assigned_to
             WHERE (\(assigneeID)::bigint IS NULL OR k.assigned_to = \(assigneeID))
               AND (\(status?.rawValue)::text IS NULL OR k.estado = \(status?.rawValue))
-            ORDER BY k.id
+            ORDER BY l.ruta COLLATE "C", l.barrio, l.direccion, k.id
             """).map { row in
             let (id, consecutivo, cuenta, causal, destino, assignee, status, direccion, barrio, ruta) =
                 try row.decode((Int64, String, String, String, String, String?, String, String, String, String).self)
