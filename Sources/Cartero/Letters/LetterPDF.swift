@@ -19,6 +19,9 @@ final class LetterPDF {
     private let slots: Slots
     /// Where the coupon's details start, below its title.
     private let couponTitleBottom: Double
+    /// The symbols every coupon of the regional begins with (Start C, FNC1, 415 and its
+    /// location number, 8020), whose bars are drawn once into a form: a third of them.
+    private let sharedBars: (symbols: [Int], block: Block)?
 
     /// Points of a US letter page, and the margin.
     static let width = 612.0, height = 792.0, margin = 60.0
@@ -171,6 +174,10 @@ final class LetterPDF {
             top: dateTop + dateLine.height + 2,
             body: bodyBlock, bodyHeight: bodyHeight)
         couponTitleBottom = Self.couponTop + 10 + couponTitle.height + 4
+        let shared = (try? Code128.symbols([.fnc1] + "415\(value("gln"))8020".utf8.map { .character($0) }))?.dropLast(2) ?? []
+        sharedBars = shared.isEmpty ? nil : (Array(shared), Block(
+            cairo_rectangle_t(x: Self.barsLeft, y: 0, width: Double(11 * shared.count), height: Self.barHeight)
+        ) { cr in Self.draw(Self.bars(Array(shared), from: 0), at: 0, on: cr) })
         slots = Slots(
             consecutivo: layout(Self.bold), addressee: layout(Self.text), subject: layout(Self.bold),
             couponDetails: layout("DejaVu Sans 9"), humanReadable: layout("DejaVu Sans Mono 8"))
@@ -215,7 +222,9 @@ final class LetterPDF {
                 "letter \(letter.consecutivo) does not fit one page above its coupon: shorten the regional's letter settings (paragraphs, Centro de Atención)")
         }
         let barsTop = couponTitleBottom + details.height + 8
-        let bars = Self.bars(letter.coupon.symbols)
+        let symbols = letter.coupon.symbols
+        let shared = sharedBars.flatMap { symbols.starts(with: $0.symbols) ? $0 : nil }
+        let bars = Self.bars(Array(symbols.dropFirst(shared?.symbols.count ?? 0)), from: shared?.symbols.count ?? 0)
 
         for document in [whole, volume] {
             guard let cr = document?.cr else { continue }
@@ -225,6 +234,7 @@ final class LetterPDF {
             Self.show(subject, at: subjectTop, on: cr)
             Self.show(fixed.body, at: Self.margin, bodyTop, on: cr)
             Self.show(details, at: couponTitleBottom, on: cr)
+            if let shared { Self.show(shared.block, at: 0, barsTop, on: cr) }
             Self.draw(bars, at: barsTop, on: cr)
             Self.show(humanReadable, at: barsTop + Self.barHeight + 3, on: cr)
             cairo_show_page(cr)
@@ -241,9 +251,10 @@ final class LetterPDF {
     /// The GS1-128 bars a bank's reader takes, as the centre line of each bar, grouped
     /// by width: each group is one path stroked once, two points a bar in the file
     /// rather than a filled outline's four corners (writing the numbers is what costs).
-    private static func bars(_ symbols: [Int]) -> [(width: Int, centres: [Double])] {
+    /// `symbols` start at the `from`th symbol of the coupon's: eleven modules each.
+    private static func bars(_ symbols: [Int], from: Int) -> [(width: Int, centres: [Double])] {
         var centres = [[Double]](repeating: [], count: 5)  // Code 128's bars are 1 to 4 modules wide
-        var x = barsLeft
+        var x = barsLeft + Double(11 * from)
         for (index, width) in Code128.widths(symbols).enumerated() {
             if index % 2 == 0 { centres[width].append(x + Double(width) / 2) }
             x += Double(width)
