@@ -5,7 +5,52 @@ extension CaseStatus: ExpressibleByArgument {}
 
 struct CasesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cases", abstract: "Returned-letter cases: field visits and account clean-up.", subcommands: [List.self])
+        commandName: "cases", abstract: "Returned-letter cases: field visits and account clean-up.",
+        subcommands: [List.self, Assign.self, Reassign.self])
+
+    struct Assign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Assign every unassigned case of a regional to its auxiliares de terreno and facturación members.",
+            discussion: """
+                Each case goes to the least loaded member (open cases assigned); a terreno case stays \
+                with the agent who holds cases in its route (else neighbourhood) while his load is \
+                within 2 of the least loaded's. Cases are also assigned as they open; this assigns those \
+                that found no one then.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The regional's code.") var regional: String
+
+        func run() async throws {
+            let assigned = try await database.transaction { [regional] in try Cases.assign(regional: regional, on: $0) }
+            Terminal.out("\(Grouped.count(assigned)) case\(assigned == 1 ? "" : "s") of \(regional) assigned\n")
+        }
+    }
+
+    struct Reassign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a case to another member, or all of a member's open cases (--from).",
+            discussion: "cartero cases reassign CASE --to LOGIN, or cartero cases reassign --from LOGIN --to LOGIN.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The case's number.") var id: Int64?
+        @Option(help: "Move every open case of this login.") var from: String?
+        @Option(help: "The member who takes it.") var to: String
+
+        func validate() throws {
+            guard (id == nil) != (from == nil) else {
+                throw ValidationError("name either a CASE or --from LOGIN, not both and not neither")
+            }
+        }
+
+        func run() async throws {
+            if let id {
+                try await database.transaction { [to] in try Cases.reassign(id, to: to, on: $0) }
+                Terminal.out("case \(id) assigned to \(to)\n")
+            } else if let from {
+                let moved = try await database.transaction { [to] in try Cases.reassignAll(from: from, to: to, on: $0) }
+                Terminal.out("\(Grouped.count(moved)) case\(moved == 1 ? "" : "s") moved from \(from) to \(to)\n")
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the cases you may see, by route, neighbourhood and address.")

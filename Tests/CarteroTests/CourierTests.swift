@@ -211,6 +211,40 @@ import Testing
         #expect(listed.contains("MUDADO,El usuario se mudó,facturacion\n"))
     }
 
+    @Test func casesAreAssignedAsTheyOpenAndEachAgentListsOnlyHisOwn() async throws {
+        let letter = try await dispatchedLetters()
+        // No field agent yet: the first return's case waits, open.
+        _ = try await cartero.acting(try await clerk()) { db in try ReturnsRegister.register(letter["C-1"]!, causal: "DIR_INEXISTENTE", on: db) }
+        #expect(try cli.run(["cases", "list", "--csv", "--status", "abierto"], as: "oficina").out.split(separator: "\n").count == 2)
+        _ = try await cartero.addMember("ana", role: .auxiliarTerreno, regional: "NORTE")
+        _ = try await cartero.addMember("beto", role: .auxiliarTerreno, regional: "NORTE")
+        try cli.run(["cases", "assign", "--regional", "NORTE"], as: "ana").expectFailure(
+            "only a coordinator or an administrator may assign the cases of regional NORTE")
+        #expect(try cli.run(["cases", "assign", "--regional", "NORTE"], as: "coord.norte").out == "1 case of NORTE assigned\n")
+        // The next ones are assigned as they open, to the least loaded.
+        _ = try await cartero.acting(try await clerk()) { db in
+            try ReturnsRegister.register(letter["C-2"]!, causal: "DIR_DEFICIENTE", on: db)
+            return try ReturnsRegister.register(letter["C-3"]!, causal: "DIR_INEXISTENTE", on: db)
+        }
+        let all = try cli.run(["cases", "list", "--csv"], as: "coord.norte").out
+        #expect(all.contains(",C-1,DIR_INEXISTENTE,terreno,ana,asignado,"), "\(all)")
+        #expect(all.contains(",C-2,DIR_DEFICIENTE,terreno,beto,asignado,"), "\(all)")
+        #expect(all.contains(",C-3,DIR_INEXISTENTE,terreno,ana,asignado,"), "\(all)")
+        let anas = try cli.run(["cases", "list", "--csv"], as: "ana").out
+        #expect(anas.split(separator: "\n").count == 3 && !anas.contains("beto"), "\(anas)")
+        #expect(try cli.run(["cases", "list", "--csv", "--assignee", "beto"], as: "coord.norte").out.split(separator: "\n").count == 2)
+
+        let moved = try cli.run(["cases", "reassign", "--from", "ana", "--to", "beto"], as: "coord.norte")
+        #expect(moved.out == "2 cases moved from ana to beto\n", "\(moved.err)")
+        #expect(try cli.run(["cases", "list", "--csv"], as: "ana").out.split(separator: "\n").count == 1)
+        let one = try cli.run(["cases", "reassign", "1", "--to", "ana"], as: "coord.norte")
+        #expect(one.out == "case 1 assigned to ana\n", "\(one.err)")
+        try cli.run(["cases", "reassign", "1", "--to", "oficina"], as: "coord.norte")
+            .expectFailure("oficina is not an active auxiliar_terreno of regional NORTE")
+        try cli.run(["cases", "reassign", "1", "--from", "ana", "--to", "beto"], as: "coord.norte")
+            .expectUsageError(mentioning: "not both")
+    }
+
     @Test func anOpenCaseKeepsItsAccountOutOfTheNextCampaign() async throws {
         let letter = try await dispatchedLetters()
         _ = try await cartero.acting(try await clerk()) { db in

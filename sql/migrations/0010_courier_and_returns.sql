@@ -192,7 +192,7 @@ CREATE TABLE cartero.cases (
     regional text NOT NULL,
     causal text NOT NULL REFERENCES cartero.return_causes,
     destino text NOT NULL CHECK (destino IN ('terreno', 'facturacion')),
-    estado text NOT NULL DEFAULT 'abierto' CHECK (estado IN ('abierto')),
+    estado text NOT NULL DEFAULT 'abierto' CHECK (estado IN ('abierto', 'asignado', 'resuelto')),
     assigned_to bigint REFERENCES cartero.staff,
     opened_by bigint NOT NULL REFERENCES cartero.staff,
     opened_at timestamptz NOT NULL DEFAULT now(),
@@ -207,12 +207,12 @@ COMMENT ON COLUMN cartero.cases.cuenta IS 'The account the letter was written to
 COMMENT ON COLUMN cartero.cases.regional IS 'The account''s regional: who works the case; moved with the account.';
 COMMENT ON COLUMN cartero.cases.causal IS 'The return cause that routed it.';
 COMMENT ON COLUMN cartero.cases.destino IS 'terreno (auxiliares de terreno) or facturacion (the facturación team).';
-COMMENT ON COLUMN cartero.cases.estado IS 'abierto: waiting to be worked. While a case of an account is open, the account is left out of campaigns (caso_abierto).';
+COMMENT ON COLUMN cartero.cases.estado IS 'abierto (no one has it yet), asignado (assigned_to works it) or resuelto. Until a case of an account is resuelto, the account is left out of campaigns (caso_abierto).';
 COMMENT ON COLUMN cartero.cases.assigned_to IS 'The member who works it; NULL until it is assigned.';
 COMMENT ON COLUMN cartero.cases.opened_by IS 'The member whose import or registration opened it.';
 COMMENT ON COLUMN cartero.cases.opened_at IS 'When it was opened.';
--- Segmentation: the accounts of a regional with an open case.
-CREATE INDEX cases_regional_open ON cartero.cases (regional) INCLUDE (cuenta) WHERE estado = 'abierto';
+-- Segmentation: the accounts of a regional with a case not resolved yet.
+CREATE INDEX cases_regional_open ON cartero.cases (regional) INCLUDE (cuenta) WHERE estado <> 'resuelto';
 
 ALTER TABLE cartero.cases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "members see the cases of their own regional" ON cartero.cases
@@ -486,10 +486,10 @@ LANGUAGE sql STABLE
 AS $$
     SELECT DISTINCT k.cuenta
       FROM cartero.cases k
-     WHERE k.regional = c.regional AND k.estado = 'abierto'
+     WHERE k.regional = c.regional AND k.estado <> 'resuelto'
 $$;
 COMMENT ON FUNCTION cartero.accounts_under_review(cartero.campaigns) IS
-'RULES.md''s caso_abierto for campaign c: the accounts of its regional with an open returned-letter case (their address or their account is being checked).';
+'RULES.md''s caso_abierto for campaign c: the accounts of its regional with a returned-letter case not resolved yet (their address or their account is being checked).';
 GRANT EXECUTE ON FUNCTION cartero.accounts_under_review(cartero.campaigns) TO cartero_app;
 
 -- The statement of 0007 with caso_abierto (bit 128) from accounts_under_review.

@@ -2,6 +2,8 @@
 # Races in two sessions. Two approvals of overlapping campaigns (RULES.md, Concurrency):
 # the second waits for the first, then fails with CA409 and writes nothing. Two
 # generations of letters of one regional: consecutivos without gaps (RULES.md section 2).
+# The courier's file and a clerk on one letter: one wins. Two assigners of one
+# regional's cases: no case taken twice.
 # Usage: sql/tests/race.sh "$DATABASE_URL"   (after sql/tests/rules_test.sql ran there)
 set -euo pipefail
 db=$1
@@ -124,3 +126,22 @@ grep -q 'ERROR:  CA409: the courier reported letter '"$letter"' as ENTREGADA' /t
 stored=$(q -c "SELECT (SELECT count(*) FROM cartero.courier_results r JOIN cartero.letters l ON l.id = r.letter_id WHERE l.consecutivo = '$letter') || ' ' || (SELECT count(*) FROM cartero.return_registrations WHERE consecutivo = '$letter')")
 [ "$stored" = "1 0" ] || fail "results and registrations of $letter: $stored, want 1 0"
 echo "ok a registration racing the courier's file for one letter: it waits, then is refused with CA409"
+
+# Two coordinators assigning one regional's cases at once: the second skips the rows the
+# first holds (it neither waits nor assigns them again); every case ends with one agent.
+q > /dev/null <<SQL
+$admin
+SELECT cartero.record_courier_results('devueltas.csv', repeat('e', 64), 19,
+           array_agg(ROW(consecutivo, 'G-' || numero, 'DEVUELTA', current_date, 'DIR_INEXISTENTE', '')::cartero.courier_result))
+  FROM cartero.letters WHERE campaign_id = $a AND consecutivo <> '$letter';
+INSERT INTO cartero.staff (login, full_name, role, regional) VALUES
+    ('race.t1', 'T1', 'auxiliar_terreno', 'RACE'), ('race.t2', 'T2', 'auxiliar_terreno', 'RACE');
+SQL
+race "$admin" "SELECT cartero.assign_cases('RACE');" "SET lock_timeout = '1s'; SELECT cartero.assign_cases('RACE');"
+grep -qx '19' /tmp/race_a.$$ || fail "the first assigner did not assign the 19 cases"
+grep -qx '0' /tmp/race_b.$$ || fail "the second assigner took cases the first held, or waited for them"
+state=$(q -c "SELECT count(*) FILTER (WHERE estado = 'asignado') || ' ' || count(DISTINCT assigned_to) || ' ' || max(n) - min(n)
+                FROM cartero.cases k JOIN (SELECT assigned_to AS who, count(*) AS n FROM cartero.cases WHERE regional = 'RACE' GROUP BY 1) l
+                  ON l.who = k.assigned_to WHERE k.regional = 'RACE'")
+[ "$state" = "19 2 1" ] || fail "after the race, assigned/agents/imbalance: $state, want 19 2 1"
+echo "ok two assigners racing: the second skips the first's cases; 19 cases, each with one of 2 agents, 10 and 9"

@@ -147,7 +147,7 @@ SELECT pg_temp.expect_error('an unknown letter',
 SELECT pg_temp.expect_error('then the file cannot say it was delivered',
     $q$SELECT pg_temp.results('N9 ENTREGADA')$q$, 'CA409', '%contradicts the returns register');
 SELECT pg_temp.act_as(login), pg_temp.expect_error(login || ' may not register a return',
-    $q$SELECT cartero.register_return(pg_temp.letter('N9'), 'LOTE', '')$q$, 'CA403', 'only an auxiliar de oficina%')
+    format($q$SELECT cartero.register_return(%L, 'LOTE', '')$q$, :'n9_letter'), 'CA403', 'only an auxiliar de oficina%')
   FROM unnest(ARRAY['terreno', 'factura', 'analista']) login;
 SELECT pg_temp.act_as('oficina.sur');
 SELECT pg_temp.expect_error('nor a clerk of another regional',

@@ -87,7 +87,14 @@ SELECT pg_temp.expect('an admin sees every regional',
     pg_temp.visible(), 'regionals:2 staff:7 batches:2 accounts:5 payments:2 letters:2 marks:2 addresses:2 campaigns:4 evaluated:8 reserved:2 letters:4 counters:2 settings:2 causes:10 results:2 returns:2 scans:2 cases:2 migrations:1');
 SELECT pg_temp.act_as(login), pg_temp.expect(login || ' sees NORTE and its own regional''s staff only',
     pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:3 payments:1 letters:1 marks:1 addresses:1 campaigns:2 evaluated:5 reserved:1 letters:2 counters:1 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 migrations:1')
-  FROM unnest(ARRAY['coordinador', 'auxiliar_oficina', 'auxiliar_terreno', 'facturacion', 'analista']) login;
+  FROM unnest(ARRAY['coordinador', 'auxiliar_oficina', 'analista']) login;
+-- NORTE's case (N3's returned letter) was assigned to its only field agent when it opened.
+SELECT pg_temp.act_as('auxiliar_terreno');
+SELECT pg_temp.expect('a field agent sees his case, its letter and account, and no campaign',
+    pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:1 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:1 counters:0 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 migrations:1');
+SELECT pg_temp.act_as('facturacion');
+SELECT pg_temp.expect('a billing member with no case sees no account, letter or case',
+    pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:0 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:0 counters:0 settings:1 causes:10 results:0 returns:0 scans:0 cases:0 migrations:1');
 SELECT pg_temp.act_as('coordinador_sur');
 SELECT pg_temp.expect('the coordinator of SUR sees SUR only',
     pg_temp.visible(), 'regionals:2 staff:1 batches:2 accounts:2 payments:1 letters:1 marks:1 addresses:1 campaigns:2 evaluated:3 reserved:1 letters:2 counters:1 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 migrations:1');
@@ -169,8 +176,10 @@ SELECT pg_temp.act_as(login), pg_temp.expect(login || ' writes nothing of the po
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
     'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=CA403 campaign~=none status~=42501 '
-    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA403 settings~=none settings+=42501 '
-    'cause+=42501 cause~=none result+=42501 results=CA403 return=CA403 scan=CA403 scan-=42501 case+=42501 case~=42501')
+    'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=' || CASE login WHEN 'analista' THEN 'CA403' ELSE 'CA404' END || ' settings~=none settings+=42501 '
+    -- facturacion sees no letter or registration to name (no case): refused as not found
+    'cause+=42501 cause~=none result+=42501 results=CA403 return=' || CASE login WHEN 'facturacion' THEN 'CA404 scan=CA404' ELSE 'CA403 scan=CA403' END
+    || ' scan-=42501 case+=42501 case~=42501')
   FROM unnest(ARRAY['auxiliar_terreno', 'facturacion', 'analista']) login;
 SELECT pg_temp.act_as('auxiliar_oficina');
 SELECT pg_temp.expect('an auxiliar de oficina records the courier''s results and returns, and writes nothing else',

@@ -122,7 +122,7 @@ COMMENT ON COLUMN cartero.planted.documento IS 'Personal data: planted.';
 GRANT SELECT (documento) ON cartero.planted TO cartero_analyst;
 GRANT TRUNCATE ON cartero.payments TO cartero_app;
 ALTER TABLE cartero.campaign_accounts DISABLE ROW LEVEL SECURITY;
-DROP POLICY "members see the reservations of their own regional" ON cartero.account_reservations;
+DROP POLICY "members who see their regional see its reservations" ON cartero.account_reservations;
 COMMENT ON COLUMN cartero.accounts.titular IS NULL;
 GRANT SELECT (password_hash) ON cartero.staff TO cartero_app;
 GRANT INSERT ON cartero.account_reservations TO cartero_app;

@@ -1,9 +1,13 @@
 import PQ
 
-/// Where a case is in its life. Opened by a routed return (sql/migrations/0010); the
-/// assignment and the outcomes come with the next states.
+/// Where a case is in its life: opened by a routed return (sql/migrations/0010),
+/// assigned to one member of the regional's team, resolved with an outcome.
 public enum CaseStatus: String, Sendable, CaseIterable {
+    /// No one has it yet.
     case abierto
+    /// One member works it.
+    case asignado
+    case resuelto
 
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
@@ -25,9 +29,38 @@ public struct CaseSummary: Sendable, Hashable {
 }
 
 /// Returned-letter cases (RULES.md section 3), opened in the letter's regional by
-/// `cartero.record_courier_results` and `cartero.register_return`. A member sees his
-/// regional's cases (an admin all of them): row-level security decides.
+/// `cartero.record_courier_results` and `cartero.register_return` and assigned as they
+/// open (sql/migrations/0011). A field agent or a billing member sees the cases assigned
+/// to him, the others their regional's, an admin all: row-level security decides.
 public enum Cases {
+    /// Assigns every unassigned case of the regional to its active team, balancing open
+    /// work and keeping an area with one field agent (`cartero.assign_cases`); returns how
+    /// many. Safe with another assigner at once: each takes the cases the other does not
+    /// hold. Only the regional's coordinador or an admin.
+    @discardableResult
+    public static func assign(regional: String, on db: Connection) throws -> Int {
+        try CarteroError.translating(whenRefused: "you may not assign the cases of regional \(regional)") {
+            try db.queryValue("SELECT cartero.assign_cases(\(regional))", as: Int.self)
+        }
+    }
+
+    /// Gives one case to the member with `login` (active, of its regional and of its
+    /// destination's role). Only the regional's coordinador or an admin.
+    public static func reassign(_ id: Int64, to login: String, on db: Connection) throws {
+        try CarteroError.translating(whenRefused: "you may not reassign case \(id)") {
+            _ = try db.execute("SELECT cartero.reassign_case(\(id), \(login))")
+        }
+    }
+
+    /// Moves every assigned case of `from` to `to` (an agent on leave, or one who left);
+    /// returns how many. Only the regional's coordinador or an admin.
+    @discardableResult
+    public static func reassignAll(from: String, to: String, on db: Connection) throws -> Int {
+        try CarteroError.translating(whenRefused: "you may not reassign the cases of \(from)") {
+            try db.queryValue("SELECT cartero.reassign_cases(\(from), \(to))", as: Int.self)
+        }
+    }
+
     /// The cases the acting member sees, of one assignee (`login`) and in one state when
     /// asked, in the order a field agent walks them: by route, neighbourhood and address
     /// (the letter's, as mailed), then by number.

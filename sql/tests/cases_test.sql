@@ -1,0 +1,143 @@
+-- Tests of the cases' assignment (sql/migrations/0011): balance by open work, an area
+-- kept with one field agent within 2 of the least loaded, assignment as cases open,
+-- reassignment, a moved account's case back to be assigned, and what a field agent or
+-- a billing member sees.
+-- Run with psql, as a superuser, on a freshly migrated, otherwise empty database:
+--     psql -v ON_ERROR_STOP=1 -f sql/tests/cases_test.sql "$DATABASE_URL"
+\set ON_ERROR_STOP 1
+\o /dev/null
+SET client_min_messages = notice;
+\ir helpers.sql
+
+-- A letter to the account and a case of it in the area, as a routed return leaves it
+-- (assigned to that login when one is given). Written as the owner: the crafted set.
+CREATE FUNCTION pg_temp.make_case(p_cuenta text, p_zona text, p_destino text, p_assignee text DEFAULT NULL,
+                                  p_regional text DEFAULT 'NORTE') RETURNS bigint
+LANGUAGE sql AS $$
+    WITH l AS (
+        INSERT INTO cartero.letters (campaign_id, regional, cuenta, consecutivo, anio, numero, prioridad, titular, direccion,
+                                     barrio, municipio, ruta, saldo_mora, generated_by, status, dispatched_on, dispatched_by)
+        SELECT 1, p_regional, p_cuenta, p_regional || '-2026-' || lpad(n::text, 6, '0'), 2026, n, n, 'T ' || p_cuenta,
+               'Calle ' || p_cuenta, '', 'Cali', p_zona, 1000, 1, 'despachada', current_date, 1
+          FROM (SELECT coalesce(max(numero), 0) + 1 AS n FROM cartero.letters WHERE regional = p_regional) x
+        RETURNING id, consecutivo, regional
+    )
+    INSERT INTO cartero.cases (letter_id, consecutivo, cuenta, regional, causal, destino, zona, estado, assigned_to, assigned_at, opened_by)
+    SELECT l.id, l.consecutivo, p_cuenta, l.regional, CASE p_destino WHEN 'terreno' THEN 'DIR_INEXISTENTE' ELSE 'LOTE' END,
+           p_destino, p_zona, CASE WHEN p_assignee IS NULL THEN 'abierto' ELSE 'asignado' END,
+           cartero.staff_id_for_login(p_assignee), CASE WHEN p_assignee IS NOT NULL THEN now() END, 1
+      FROM l
+    RETURNING id
+$$;
+
+-- Who has each case of NORTE: cuenta=login, in case order.
+CREATE FUNCTION pg_temp.assignments() RETURNS text
+LANGUAGE sql AS $$
+    SELECT string_agg(k.cuenta || '=' || coalesce(s.login, '-'), ' ' ORDER BY k.id)
+      FROM cartero.cases k LEFT JOIN cartero.staff s ON s.id = k.assigned_to
+$$;
+
+INSERT INTO cartero.regionals (code, name) VALUES ('NORTE', 'Norte'), ('SUR', 'Sur');
+INSERT INTO cartero.staff (login, full_name, role, regional, active) VALUES
+    ('coord', 'C', 'coordinador', 'NORTE', true), ('oficina', 'O', 'auxiliar_oficina', 'NORTE', true),
+    ('t1', 'T1', 'auxiliar_terreno', 'NORTE', true), ('t2', 'T2', 'auxiliar_terreno', 'NORTE', true),
+    ('t3', 'T3', 'auxiliar_terreno', 'NORTE', true), ('t0', 'T0', 'auxiliar_terreno', 'NORTE', false),
+    ('f1', 'F1', 'facturacion', 'NORTE', true), ('f2', 'F2', 'facturacion', 'NORTE', true),
+    ('ts', 'TS', 'auxiliar_terreno', 'SUR', true), ('coord.sur', 'CS', 'coordinador', 'SUR', true);
+
+-- t1 holds two cases in R-1; then six terreno cases and three facturación cases open.
+SELECT pg_temp.make_case('A1', 'R-1', 'terreno', 't1'), pg_temp.make_case('A2', 'R-1', 'terreno', 't1');
+SELECT pg_temp.make_case(c, z, d)
+  FROM (VALUES ('B1', 'R-1', 'terreno'), ('B2', 'R-1', 'terreno'), ('B3', 'R-1', 'terreno'),
+               ('C1', 'R-2', 'terreno'), ('C2', 'R-2', 'terreno'), ('D1', 'R-3', 'terreno'),
+               ('F1', 'R-1', 'facturacion'), ('F2', 'R-2', 'facturacion'), ('F3', 'R-3', 'facturacion')) v(c, z, d);
+SELECT pg_temp.make_case('S1', 'R-9', 'terreno', NULL, 'SUR');
+
+SET ROLE cartero_app;
+SELECT pg_temp.act_as('t1');
+SELECT pg_temp.expect_error('a field agent may not assign cases',
+    $q$SELECT cartero.assign_cases('NORTE')$q$, 'CA403', 'only a coordinator or an administrator may assign the cases of regional NORTE');
+SELECT pg_temp.act_as('coord.sur');
+SELECT pg_temp.expect_error('nor the coordinator of another regional',
+    $q$SELECT cartero.assign_cases('NORTE')$q$, 'CA404', 'regional NORTE does not exist or is not yours');
+
+SELECT pg_temp.act_as('coord');
+SELECT pg_temp.expect('the coordinator assigns the nine open cases of NORTE', cartero.assign_cases('NORTE')::text, '9');
+-- R-1 stays with t1 while he is within 2 of the least loaded (2 <= 0 + 2), then goes to
+-- t2, the least loaded, who keeps it; R-2 goes to t3, who keeps it; R-3 to the least
+-- loaded then (t2 and t3 at 2: the first). Facturación: the least loaded in turn. The
+-- inactive t0 and SUR's agent get nothing; SUR's case waits for SUR.
+SELECT pg_temp.expect('balanced by load, each area kept with one agent within 2 of the least loaded',
+    pg_temp.assignments(), 'A1=t1 A2=t1 B1=t1 B2=t2 B3=t2 C1=t3 C2=t3 D1=t2 F1=f1 F2=f2 F3=f1');
+SELECT pg_temp.expect('nothing is left to assign', cartero.assign_cases('NORTE')::text, '0');
+-- Two cases of unknown area (no route, no neighbourhood): no area to keep, so each goes
+-- to the least loaded (t3 at 2, then t1 at 3, the first of three).
+RESET ROLE;
+SELECT pg_temp.make_case('U1', '', 'terreno'), pg_temp.make_case('U2', '', 'terreno');
+SET ROLE cartero_app;
+SELECT cartero.assign_cases('NORTE');
+SELECT pg_temp.expect('an unknown area is kept by no one',
+    (SELECT string_agg(k.cuenta || '=' || s.login, ' ' ORDER BY k.cuenta) FROM cartero.cases k
+       JOIN cartero.staff s ON s.id = k.assigned_to WHERE k.zona = ''), 'U1=t3 U2=t1');
+
+-- what each sees
+SELECT pg_temp.act_as('t2');
+SELECT pg_temp.expect('a field agent sees his cases and their letters only',
+    (SELECT string_agg(cuenta, ' ' ORDER BY cuenta) FROM cartero.cases) || ' / '
+    || (SELECT string_agg(cuenta, ' ' ORDER BY cuenta) FROM cartero.letters), 'B2 B3 D1 / B2 B3 D1');
+SELECT pg_temp.act_as('f2');
+SELECT pg_temp.expect('a billing member his', (SELECT string_agg(cuenta, ' ') FROM cartero.cases), 'F2');
+SELECT pg_temp.act_as('oficina');
+SELECT pg_temp.expect('the office sees the whole regional', (SELECT count(*) FROM cartero.cases)::text, '13');
+
+-- reassignment
+SELECT pg_temp.act_as('t1');
+SELECT pg_temp.expect_error('an agent may not reassign',
+    format($q$SELECT cartero.reassign_case(%s, 't3')$q$, (SELECT id FROM cartero.cases WHERE cuenta = 'B1')),
+    'CA403', 'only a coordinator or an administrator%');
+SELECT pg_temp.act_as('coord');
+SELECT cartero.reassign_case((SELECT id FROM cartero.cases WHERE cuenta = 'B1'), 't3');
+SELECT pg_temp.expect('a coordinator gives one case to another agent',
+    (SELECT s.login FROM cartero.cases k JOIN cartero.staff s ON s.id = k.assigned_to WHERE k.cuenta = 'B1'), 't3');
+SELECT pg_temp.expect_error('only to a member of the destination''s role',
+    format($q$SELECT cartero.reassign_case(%s, 'f1')$q$, (SELECT id FROM cartero.cases WHERE cuenta = 'B1')),
+    'CA422', 'f1 is not an active auxiliar_terreno of regional NORTE');
+SELECT pg_temp.expect_error('of the case''s regional',
+    format($q$SELECT cartero.reassign_case(%s, 'ts')$q$, (SELECT id FROM cartero.cases WHERE cuenta = 'B1')),
+    'CA422', 'ts is not an active auxiliar_terreno of regional NORTE');
+SELECT pg_temp.expect_error('and active',
+    format($q$SELECT cartero.reassign_case(%s, 't0')$q$, (SELECT id FROM cartero.cases WHERE cuenta = 'B1')),
+    'CA422', 't0 is not an active auxiliar_terreno of regional NORTE');
+SELECT pg_temp.expect('an agent on leave hands all his cases over at once',
+    cartero.reassign_cases('t1', 't2')::text || ' ' || pg_temp.assignments(),
+    '3 A1=t2 A2=t2 B1=t3 B2=t2 B3=t2 C1=t3 C2=t3 D1=t2 F1=f1 F2=f2 F3=f1 U1=t3 U2=t2');
+RESET ROLE;
+UPDATE cartero.cases SET estado = 'resuelto' WHERE cuenta = 'C2';
+SET ROLE cartero_app;
+SELECT pg_temp.expect_error('a resolved case stays with whoever resolved it',
+    format($q$SELECT cartero.reassign_case(%s, 't2')$q$, (SELECT id FROM cartero.cases WHERE cuenta = 'C2')),
+    'CA412', 'case % is resolved; it cannot be reassigned');
+
+-- a case opened by a return is assigned at once, to the least loaded (t1, now empty)
+RESET ROLE;
+INSERT INTO cartero.letters (campaign_id, regional, cuenta, consecutivo, anio, numero, prioridad, titular, direccion,
+                             barrio, municipio, ruta, saldo_mora, generated_by, status, dispatched_on, dispatched_by)
+VALUES (1, 'NORTE', 'E1', 'NORTE-2026-000900', 2026, 900, 1, 'T', 'Calle', 'Centro', 'Cali', '', 1000, 1, 'despachada', current_date, 1);
+SET ROLE cartero_app;
+SELECT pg_temp.act_as('oficina');
+SELECT cartero.register_return('NORTE-2026-000900', 'DIR_DEFICIENTE', '');
+SELECT pg_temp.expect('a return''s case is assigned as it opens, with its area',
+    (SELECT s.login || ' ' || k.zona || ' ' || k.estado FROM cartero.cases k JOIN cartero.staff s ON s.id = k.assigned_to
+      WHERE k.cuenta = 'E1'), 't1 Centro asignado');
+
+-- a moved account's case waits for its new regional's team
+SELECT pg_temp.act_as('admin');
+SELECT cartero.move_account_copies(ARRAY['D1'], ARRAY['SUR']);
+SELECT pg_temp.expect('an assigned case that moves is open again',
+    (SELECT regional || ' ' || estado || ' ' || coalesce(assigned_to::text, '-') FROM cartero.cases WHERE cuenta = 'D1'), 'SUR abierto -');
+SELECT pg_temp.expect('and SUR assigns it with its own', cartero.assign_cases('SUR')::text, '2');
+SELECT pg_temp.expect('to its own agent',
+    (SELECT string_agg(k.cuenta || '=' || s.login, ' ' ORDER BY k.cuenta) FROM cartero.cases k
+       JOIN cartero.staff s ON s.id = k.assigned_to WHERE k.regional = 'SUR'), 'D1=ts S1=ts');
+RESET ROLE;
+\echo cases checks passed
