@@ -7,7 +7,8 @@ import Foundation
 /// whatever the number of letters: the whole run into one file and, when asked, the
 /// current print-shop volume into another. Text is laid out by pango once per letter
 /// and the same layouts are drawn into each open file. What every letter shares is laid
-/// out once per run (docs/pdf-library.md: text shaping is most of the cost).
+/// out and written once per file (docs/pdf-library.md: shaping the text and printing
+/// the page's numbers are most of the cost).
 ///
 /// Owns the pango context, the layouts and the files' surfaces, and frees them in
 /// `deinit`; not Sendable: the letters are drawn by one thread.
