@@ -1,12 +1,14 @@
 import ArgumentParser
+import Foundation
 import Cartero
 
 extension CaseStatus: ExpressibleByArgument {}
+extension CaseOutcome: ExpressibleByArgument {}
 
 struct CasesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cases", abstract: "Returned-letter cases: field visits and account clean-up.",
-        subcommands: [List.self, Assign.self, Reassign.self])
+        subcommands: [List.self, Assign.self, Reassign.self, Resolve.self])
 
     struct Assign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,6 +25,39 @@ struct CasesCommand: AsyncParsableCommand {
         func run() async throws {
             let assigned = try await database.transaction { [regional] in try Cases.assign(regional: regional, on: $0) }
             Terminal.out("\(Grouped.count(assigned)) case\(assigned == 1 ? "" : "s") of \(regional) assigned\n")
+        }
+    }
+
+    struct Resolve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resolve a case with its outcome; what it found goes back into the account.",
+            discussion: """
+                Terreno: direccion_correcta (the account may be mailed again), direccion_errada (a \
+                facturación case opens, with --address when the right one was found), predio_demolido, \
+                lote (a facturación case opens for the clean-up). Facturación: depurada (a clean-up mark: \
+                --mark, else the one the cause or the field visit names), direccion_actualizada (the \
+                account's address becomes --address, else the one found in the field; the old one is \
+                kept), sin_cambio. Photos: PDF, JPEG, PNG or TIFF, at most 10 MB each.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The case's number.") var id: Int64
+        @Option(help: "\(CaseOutcome.allNames).") var outcome: CaseOutcome
+        @Option(help: "The address found, or the new one.") var address: String?
+        @Option(help: "What you found, in a sentence.") var note: String?
+        @Option(help: "The clean-up mark of a depurada: demolido, lote or doble_facturacion.") var mark: String?
+        @Option(help: "A photo to keep with the case (repeatable).") var photo: [String] = []
+
+        func run() async throws {
+            let resolution = try await database.transaction { [id, outcome, address, note, mark, photo] db in
+                try Cases.resolve(id, outcome: outcome, address: address, note: note, mark: mark,
+                                  photos: photo.map { URL(fileURLWithPath: $0) }, on: db)
+            }
+            var line = "case \(id) resolved: \(resolution.outcome.rawValue)"
+            if let escalated = resolution.escalatedCase { line += "; facturación case \(escalated) opened" }
+            Terminal.out(line + "\n")
+            for photo in resolution.photos {
+                Terminal.out("  \(photo.fileName): \(photo.created ? "stored" : "held already") (\(photo.mediaType), sha256 \(photo.sha256))\n")
+            }
         }
     }
 

@@ -245,6 +245,32 @@ import Testing
             .expectUsageError(mentioning: "not both")
     }
 
+    @Test func aFieldVisitThatFindsTheRightAddressReachesTheAccountThroughBilling() async throws {
+        let letter = try await dispatchedLetters()
+        _ = try await cartero.addMember("ana", role: .auxiliarTerreno, regional: "NORTE")
+        _ = try await cartero.addMember("fabio", role: .facturacion, regional: "NORTE")
+        _ = try await cartero.acting(try await clerk()) { db in try ReturnsRegister.register(letter["C-1"]!, causal: "DIR_DEFICIENTE", on: db) }
+        let photo = try fixture.write(Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), as: "fachada.jpg")
+        try cli.run(["cases", "resolve", "1", "--outcome", "direccion_errada"], as: "fabio")
+            .expectFailure("case 1 does not exist or is not yours to see")
+        try cli.run(["cases", "resolve", "1", "--outcome", "depurada"], as: "ana")
+            .expectFailure("a terreno case is resolved as direccion_correcta, direccion_errada, predio_demolido or lote, not depurada")
+        let visited = try cli.run(
+            ["cases", "resolve", "1", "--outcome", "direccion_errada", "--address", "Calle 10 # 20-32", "--note", "Placa mal pintada",
+             "--photo", photo.path], as: "ana")
+        #expect(visited.out.hasPrefix("case 1 resolved: direccion_errada; facturación case 2 opened\n  fachada.jpg: stored (image/jpeg, sha256 "),
+                "\(visited.err)")
+        // The billing member takes it (assigned as it opened) and replaces the address with the one found.
+        let billed = try cli.run(["cases", "resolve", "2", "--outcome", "direccion_actualizada"], as: "fabio")
+        #expect(billed.out == "case 2 resolved: direccion_actualizada\n", "\(billed.err)")
+        #expect(try fixture.value("SELECT direccion FROM cartero.accounts WHERE cuenta = 'C-1'", as: String.self) == "Calle 10 # 20-32")
+        #expect(try fixture.value("SELECT old_direccion FROM cartero.account_address_changes WHERE cuenta = 'C-1'", as: String.self)
+            == "Calle 10 # 20-30")
+        try cli.run(["cases", "resolve", "2", "--outcome", "sin_cambio"], as: "fabio")
+            .expectFailure("case 2 is resolved already (direccion_actualizada)")
+        #expect(try cli.run(["cases", "list", "--csv", "--status", "resuelto"], as: "coord.norte").out.split(separator: "\n").count == 3)
+    }
+
     @Test func anOpenCaseKeepsItsAccountOutOfTheNextCampaign() async throws {
         let letter = try await dispatchedLetters()
         _ = try await cartero.acting(try await clerk()) { db in

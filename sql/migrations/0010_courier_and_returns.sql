@@ -437,13 +437,36 @@ COMMENT ON FUNCTION cartero.scan_media_type(bytea) IS
 'The type of a scan from its first bytes: application/pdf, image/jpeg, image/png or image/tiff; NULL for anything else.';
 GRANT EXECUTE ON FUNCTION cartero.scan_media_type(bytea) TO cartero_app;
 
+-- Every file Cartero keeps (scans of returns, photos of cases) passes the same check.
+CREATE FUNCTION cartero.require_scan(p_file_name text, p_content bytea) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, cartero
+AS $$
+DECLARE
+    v_type text := cartero.scan_media_type(p_content);
+BEGIN
+    IF coalesce(octet_length(p_content), 0) = 0 OR octet_length(p_content) > 10485760 THEN
+        RAISE EXCEPTION 'a scan must hold from 1 byte to 10 MB; % has %', p_file_name, coalesce(octet_length(p_content), 0)
+            USING ERRCODE = 'CA422';
+    END IF;
+    IF v_type IS NULL THEN
+        RAISE EXCEPTION '% is not a PDF, JPEG, PNG or TIFF file', p_file_name USING ERRCODE = 'CA422';
+    END IF;
+    IF char_length(coalesce(p_file_name, '')) NOT BETWEEN 1 AND 255 THEN
+        RAISE EXCEPTION 'a scan needs a file name of 1 to 255 characters' USING ERRCODE = 'CA422';
+    END IF;
+    RETURN v_type;
+END
+$$;
+COMMENT ON FUNCTION cartero.require_scan(text, bytea) IS
+'The media type of a file Cartero may keep: a PDF, JPEG, PNG or TIFF (read from its first bytes) of 1 byte to 10 MB with a name; CA422 for anything else.';
+
 CREATE FUNCTION cartero.add_return_scan(p_registration_id bigint, p_file_name text, p_content bytea)
 RETURNS TABLE (scan_id bigint, sha256 text, created boolean)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero
 AS $$
 DECLARE
     g cartero.return_registrations;
-    v_type text := cartero.scan_media_type(p_content);
+    v_type text;
     v_sha256 text;
     v_id bigint;
 BEGIN
@@ -453,13 +476,7 @@ BEGIN
             USING ERRCODE = 'CA404';
     END IF;
     PERFORM cartero.require_returns_clerk(g.regional);
-    IF coalesce(octet_length(p_content), 0) = 0 OR octet_length(p_content) > 10485760 THEN
-        RAISE EXCEPTION 'a scan must hold from 1 byte to 10 MB; % has %', p_file_name, coalesce(octet_length(p_content), 0)
-            USING ERRCODE = 'CA422';
-    END IF;
-    IF v_type IS NULL THEN
-        RAISE EXCEPTION '% is not a PDF, JPEG, PNG or TIFF file', p_file_name USING ERRCODE = 'CA422';
-    END IF;
+    v_type := cartero.require_scan(p_file_name, p_content);
     v_sha256 := encode(pg_catalog.sha256(p_content), 'hex');
     INSERT INTO cartero.return_scans (registration_id, regional, file_name, media_type, byte_size, sha256, content, added_by)
     VALUES (g.id, g.regional, p_file_name, v_type, octet_length(p_content), v_sha256, p_content, cartero.current_staff_id())

@@ -112,7 +112,7 @@ SELECT pg_temp.expect('an agent on leave hands all his cases over at once',
     cartero.reassign_cases('t1', 't2')::text || ' ' || pg_temp.assignments(),
     '3 A1=t2 A2=t2 B1=t3 B2=t2 B3=t2 C1=t3 C2=t3 D1=t2 F1=f1 F2=f2 F3=f1 U1=t3 U2=t2');
 RESET ROLE;
-UPDATE cartero.cases SET estado = 'resuelto' WHERE cuenta = 'C2';
+UPDATE cartero.cases SET estado = 'resuelto', outcome = 'direccion_correcta', resolved_at = now(), resolved_by = 1 WHERE cuenta = 'C2';
 SET ROLE cartero_app;
 SELECT pg_temp.expect_error('a resolved case stays with whoever resolved it',
     format($q$SELECT cartero.reassign_case(%s, 't2')$q$, (SELECT id FROM cartero.cases WHERE cuenta = 'C2')),
@@ -129,6 +129,100 @@ SELECT cartero.register_return('NORTE-2026-000900', 'DIR_DEFICIENTE', '');
 SELECT pg_temp.expect('a return''s case is assigned as it opens, with its area',
     (SELECT s.login || ' ' || k.zona || ' ' || k.estado FROM cartero.cases k JOIN cartero.staff s ON s.id = k.assigned_to
       WHERE k.cuenta = 'E1'), 't1 Centro asignado');
+
+-- ---------------------------------------------------------------------------
+-- outcomes (0012), on accounts that exist: the marks and addresses they write name them
+
+RESET ROLE;
+INSERT INTO cartero.import_batches (kind, file_name, sha256, imported_by) VALUES ('accounts', 'a.csv', repeat('a', 64), 1);
+INSERT INTO cartero.accounts (cuenta, regional, titular, direccion, barrio, municipio, uso, facturacion, saldo_mora,
+                              fecha_mora, cobro_juridico, import_batch_id)
+SELECT c, 'NORTE', 'T ' || c, 'Calle vieja ' || c, 'Centro', 'Cali', 'residencial', 'directa', 500000, '2026-01-01', false, 1
+  FROM unnest(ARRAY['O1', 'O2', 'O3', 'O4', 'O5']) c;
+SELECT pg_temp.make_case('O1', 'R-5', 'terreno', 't3'), pg_temp.make_case('O2', 'R-5', 'terreno', 't3'),
+       pg_temp.make_case('O3', 'R-5', 'terreno', 't3'), pg_temp.make_case('O4', 'R-5', 'facturacion', 'f2'),
+       pg_temp.make_case('O5', 'R-5', 'terreno', 't3');
+UPDATE cartero.cases SET causal = 'LOTE' WHERE cuenta = 'O4';
+SET ROLE cartero_app;
+CREATE FUNCTION pg_temp.case_of(p_cuenta text, p_destino text) RETURNS bigint
+LANGUAGE sql AS $$ SELECT id FROM cartero.cases WHERE cuenta = p_cuenta AND destino = p_destino $$;
+RESET ROLE;
+SELECT pg_temp.case_of('O1', 'terreno') AS o1 \gset
+SET ROLE cartero_app;
+
+SELECT pg_temp.act_as('t2');
+SELECT pg_temp.expect_error('an agent may not resolve another''s case, which he does not see',
+    format($q$SELECT cartero.resolve_case(%s, 'direccion_correcta', NULL, NULL, NULL)$q$, :o1),
+    'CA404', 'case % does not exist or is not yours to see');
+SELECT pg_temp.act_as('oficina');
+SELECT pg_temp.expect_error('the office sees it but may not resolve it',
+    format($q$SELECT cartero.resolve_case(%s, 'direccion_correcta', NULL, NULL, NULL)$q$, pg_temp.case_of('O1', 'terreno')),
+    'CA403', 'only the member case % is assigned to, a coordinator of regional NORTE or an administrator may resolve it');
+SELECT pg_temp.act_as('t3');
+SELECT pg_temp.expect_error('a terreno case takes a terreno outcome',
+    format($q$SELECT cartero.resolve_case(%s, 'depurada', NULL, NULL, NULL)$q$, pg_temp.case_of('O1', 'terreno')),
+    'CA422', 'a terreno case is resolved as direccion_correcta, direccion_errada, predio_demolido or lote, not depurada');
+SELECT pg_temp.expect('direccion_correcta resolves the case and nothing more',
+    (SELECT count(*) FROM cartero.resolve_case(pg_temp.case_of('O1', 'terreno'), 'direccion_correcta', NULL, 'Existe', NULL)
+      WHERE escalated_case_id IS NULL)::text, '1');
+SELECT pg_temp.expect_error('a resolved case stays resolved',
+    format($q$SELECT cartero.resolve_case(%s, 'lote', NULL, NULL, NULL)$q$, pg_temp.case_of('O1', 'terreno')),
+    'CA412', 'case % is resolved already (direccion_correcta)');
+SELECT cartero.resolve_case(pg_temp.case_of('O2', 'terreno'), 'direccion_errada', 'Calle 9 # 9-99', 'La placa está mal', NULL);
+SELECT cartero.resolve_case(pg_temp.case_of('O3', 'terreno'), 'predio_demolido', NULL, NULL, NULL);
+SELECT cartero.resolve_case(pg_temp.case_of('O5', 'terreno'), 'lote', NULL, NULL, NULL);
+RESET ROLE;
+SELECT pg_temp.expect('direccion_errada, predio_demolido and lote open facturación cases, assigned at once, carrying what was found',
+    (SELECT string_agg(k.cuenta || ':' || k.estado || ':' || s.login || ':' || k.direccion_hallada || ':' || (o.cuenta = k.cuenta),
+                       ' ' ORDER BY k.cuenta)
+       FROM cartero.cases k JOIN cartero.staff s ON s.id = k.assigned_to JOIN cartero.cases o ON o.id = k.origin_case_id
+      WHERE k.cuenta IN ('O2', 'O3', 'O5') AND k.destino = 'facturacion'),
+    'O2:asignado:f1:Calle 9 # 9-99:true O3:asignado:f2:' || ':true O5:asignado:f1:' || ':true');
+SET ROLE cartero_app;
+
+SELECT pg_temp.act_as('f1');
+SELECT cartero.resolve_case(pg_temp.case_of('O2', 'facturacion'), 'direccion_actualizada', NULL, NULL, NULL);
+SELECT pg_temp.expect('direccion_actualizada takes the address found in the field when none is given',
+    '1 ' || (SELECT direccion FROM cartero.accounts WHERE cuenta = 'O2')
+    || ' / ' || (SELECT old_direccion || ' -> ' || new_direccion || ' ' || (case_id = pg_temp.case_of('O2', 'facturacion'))
+                   FROM cartero.account_address_changes WHERE cuenta = 'O2'),
+    '1 Calle 9 # 9-99 / Calle vieja O2 -> Calle 9 # 9-99 true');
+RESET ROLE;
+UPDATE cartero.cases SET origin_case_id = NULL WHERE cuenta = 'O5' AND destino = 'facturacion';
+UPDATE cartero.cases SET causal = 'DIR_INEXISTENTE' WHERE cuenta = 'O5';
+SET ROLE cartero_app;
+-- (O5's came from a field visit's lote, which would name it: taken away)
+SELECT pg_temp.expect_error('depurada needs a mark when neither the cause nor a field visit names one',
+    format($q$SELECT cartero.resolve_case(%s, 'depurada', NULL, NULL, NULL)$q$, pg_temp.case_of('O5', 'facturacion')),
+    'CA422', 'case % needs the clean-up mark: demolido, lote or doble_facturacion');
+SELECT cartero.resolve_case(pg_temp.case_of('O5', 'facturacion'), 'depurada', NULL, 'Doble cuenta', 'doble_facturacion');
+SELECT pg_temp.act_as('f2');
+SELECT cartero.resolve_case(pg_temp.case_of('O3', 'facturacion'), 'depurada', NULL, NULL, NULL);
+SELECT cartero.resolve_case(pg_temp.case_of('O4', 'facturacion'), 'depurada', NULL, NULL, NULL);
+RESET ROLE;
+SELECT pg_temp.expect('depurada marks the account: the mark given, or the one the visit or the cause names',
+    (SELECT string_agg(cuenta || ':' || mark || ':' || (case_id IS NOT NULL), ' ' ORDER BY cuenta)
+       FROM cartero.account_cleanup_marks WHERE cuenta LIKE 'O%'),
+    'O3:demolido:true O4:lote:true O5:doble_facturacion:true');
+SET ROLE cartero_app;
+SELECT pg_temp.act_as('coord');
+INSERT INTO cartero.campaigns (regional, name, cut_date, letter_window_months) VALUES ('NORTE', 'after outcomes', current_date, 0);
+SELECT cartero.evaluate_campaign(id) FROM cartero.campaigns WHERE name = 'after outcomes';
+SELECT pg_temp.expect('the next campaign mails O1 and O2 again and leaves out the accounts marked',
+    (SELECT string_agg(ca.cuenta || '=' || ca.reasons::text, ' ' ORDER BY ca.cuenta)
+       FROM cartero.campaign_accounts ca JOIN cartero.campaigns c ON c.id = ca.campaign_id
+      WHERE c.name = 'after outcomes'),
+    'O1={} O2={} O3={saneamiento} O4={saneamiento} O5={saneamiento}');
+
+-- photos
+SELECT pg_temp.act_as('t3');
+SELECT pg_temp.expect('the assignee attaches a photo',
+    (SELECT created FROM cartero.add_case_photo(pg_temp.case_of('O1', 'terreno'), 'fachada.jpg', '\xffd8ffe000'::bytea))::text, 'true');
+SELECT pg_temp.expect_error('of an allowed type only',
+    format($q$SELECT cartero.add_case_photo(%s, 'nota.txt', convert_to('hola', 'UTF8'))$q$, pg_temp.case_of('O1', 'terreno')),
+    'CA422', 'nota.txt is not a PDF, JPEG, PNG or TIFF file');
+SELECT pg_temp.act_as('t2');
+SELECT pg_temp.expect('another agent sees none of its photos', (SELECT count(*) FROM cartero.case_photos)::text, '0');
 
 -- a moved account's case waits for its new regional's team
 SELECT pg_temp.act_as('admin');

@@ -80,27 +80,28 @@ LANGUAGE sql AS $$
         'returns:' || (SELECT count(*) FROM cartero.return_registrations),
         'scans:' || (SELECT count(*) FROM cartero.return_scans),
         'cases:' || (SELECT count(*) FROM cartero.cases),
+        'photos:' || (SELECT count(*) FROM cartero.case_photos),
         'migrations:' || (SELECT sign(count(*)) FROM cartero.schema_migrations))
 $$;
 
 SELECT pg_temp.expect('an admin sees every regional',
-    pg_temp.visible(), 'regionals:2 staff:7 batches:2 accounts:5 payments:2 letters:2 marks:2 addresses:2 campaigns:4 evaluated:8 reserved:2 letters:4 counters:2 settings:2 causes:10 results:2 returns:2 scans:2 cases:2 migrations:1');
+    pg_temp.visible(), 'regionals:2 staff:7 batches:2 accounts:5 payments:2 letters:2 marks:2 addresses:2 campaigns:4 evaluated:8 reserved:2 letters:4 counters:2 settings:2 causes:10 results:2 returns:2 scans:2 cases:2 photos:0 migrations:1');
 SELECT pg_temp.act_as(login), pg_temp.expect(login || ' sees NORTE and its own regional''s staff only',
-    pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:3 payments:1 letters:1 marks:1 addresses:1 campaigns:2 evaluated:5 reserved:1 letters:2 counters:1 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 migrations:1')
+    pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:3 payments:1 letters:1 marks:1 addresses:1 campaigns:2 evaluated:5 reserved:1 letters:2 counters:1 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 photos:0 migrations:1')
   FROM unnest(ARRAY['coordinador', 'auxiliar_oficina', 'analista']) login;
 -- NORTE's case (N3's returned letter) was assigned to its only field agent when it opened.
 SELECT pg_temp.act_as('auxiliar_terreno');
 SELECT pg_temp.expect('a field agent sees his case, its letter and account, and no campaign',
-    pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:1 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:1 counters:0 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 migrations:1');
+    pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:1 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:1 counters:0 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 photos:0 migrations:1');
 SELECT pg_temp.act_as('facturacion');
 SELECT pg_temp.expect('a billing member with no case sees no account, letter or case',
-    pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:0 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:0 counters:0 settings:1 causes:10 results:0 returns:0 scans:0 cases:0 migrations:1');
+    pg_temp.visible(), 'regionals:2 staff:5 batches:2 accounts:0 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:0 counters:0 settings:1 causes:10 results:0 returns:0 scans:0 cases:0 photos:0 migrations:1');
 SELECT pg_temp.act_as('coordinador_sur');
 SELECT pg_temp.expect('the coordinator of SUR sees SUR only',
-    pg_temp.visible(), 'regionals:2 staff:1 batches:2 accounts:2 payments:1 letters:1 marks:1 addresses:1 campaigns:2 evaluated:3 reserved:1 letters:2 counters:1 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 migrations:1');
+    pg_temp.visible(), 'regionals:2 staff:1 batches:2 accounts:2 payments:1 letters:1 marks:1 addresses:1 campaigns:2 evaluated:3 reserved:1 letters:2 counters:1 settings:1 causes:10 results:1 returns:1 scans:1 cases:1 photos:0 migrations:1');
 SELECT set_config('cartero.staff_id', '', false);
 SELECT pg_temp.expect('no one acting sees no row but the migrations',
-    pg_temp.visible(), 'regionals:0 staff:0 batches:0 accounts:0 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:0 counters:0 settings:0 causes:0 results:0 returns:0 scans:0 cases:0 migrations:1');
+    pg_temp.visible(), 'regionals:0 staff:0 batches:0 accounts:0 payments:0 letters:0 marks:0 addresses:0 campaigns:0 evaluated:0 reserved:0 letters:0 counters:0 settings:0 causes:0 results:0 returns:0 scans:0 cases:0 photos:0 migrations:1');
 
 -- ---------------------------------------------------------------------------
 -- what each member may write
@@ -154,7 +155,10 @@ LANGUAGE sql AS $$
         (33, 'scan-', $q$DELETE FROM cartero.return_scans$q$),
         (34, 'case+', $q$INSERT INTO cartero.cases (letter_id, consecutivo, cuenta, regional, causal, destino, opened_by)
                          SELECT id, consecutivo, cuenta, 'NORTE', 'LOTE', 'facturacion', 1 FROM cartero.letters WHERE cuenta = 'N1'$q$),
-        (35, 'case~', $q$UPDATE cartero.cases SET assigned_to = cartero.current_staff_id()$q$)
+        (35, 'case~', $q$UPDATE cartero.cases SET assigned_to = cartero.current_staff_id()$q$),
+        (36, 'photo+', $q$INSERT INTO cartero.case_photos (case_id, regional, file_name, media_type, byte_size, sha256, content, added_by)
+                          SELECT id, regional, 'x.png', 'image/png', 1, repeat('a', 64), '\x89'::bytea, 1 FROM cartero.cases$q$),
+        (37, 'resolve', $q$SELECT cartero.resolve_case((SELECT id FROM cartero.cases WHERE cuenta = 'N3'), 'direccion_correcta', NULL, NULL, NULL)$q$)
       ) w(n, label, statement)
 $$;
 
@@ -164,14 +168,14 @@ SELECT pg_temp.expect('an admin writes the portfolio, never the derived tables',
     'regional+=ok staff+=ok staff~=ok batch+=ok account+=ok account~=ok sur~=ok payment+=ok payment~=42501 '
     'letter+=ok mark+=ok mark~=ok address+=ok campaign+=ok campaign~=ok status~=42501 evaluated+=42501 '
     'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=ok letter+=42501 dispatch=ok settings~=ok settings+=42501 '
-    'cause+=ok cause~=ok result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501');
+    'cause+=ok cause~=ok result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=ok');
 SELECT pg_temp.act_as('coordinador');
 SELECT pg_temp.expect('a coordinator writes his regional''s portfolio and campaigns',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=ok account+=ok account~=ok sur~=none payment+=ok payment~=42501 '
     'letter+=ok mark+=ok mark~=ok address+=ok campaign+=ok campaign~=ok status~=42501 evaluated+=42501 '
     'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=ok settings~=none settings+=42501 '
-    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501');
+    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=ok');
 SELECT pg_temp.act_as(login), pg_temp.expect(login || ' writes nothing of the portfolio or the campaigns',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
@@ -179,7 +183,7 @@ SELECT pg_temp.act_as(login), pg_temp.expect(login || ' writes nothing of the po
     'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=' || CASE login WHEN 'analista' THEN 'CA403' ELSE 'CA404' END || ' settings~=none settings+=42501 '
     -- facturacion sees no letter or registration to name (no case): refused as not found
     'cause+=42501 cause~=none result+=42501 results=CA403 return=' || CASE login WHEN 'facturacion' THEN 'CA404 scan=CA404' ELSE 'CA403 scan=CA403' END
-    || ' scan-=42501 case+=42501 case~=42501')
+    || ' scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=' || CASE login WHEN 'auxiliar_terreno' THEN 'ok' WHEN 'facturacion' THEN 'CA404' ELSE 'CA403' END)
   FROM unnest(ARRAY['auxiliar_terreno', 'facturacion', 'analista']) login;
 SELECT pg_temp.act_as('auxiliar_oficina');
 SELECT pg_temp.expect('an auxiliar de oficina records the courier''s results and returns, and writes nothing else',
@@ -187,14 +191,14 @@ SELECT pg_temp.expect('an auxiliar de oficina records the courier''s results and
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
     'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=CA403 campaign~=none status~=42501 '
     'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA403 settings~=none settings+=42501 '
-    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501');
+    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=CA403');
 SELECT set_config('cartero.staff_id', '', false);
 SELECT pg_temp.expect('no one acting writes nothing',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
     'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=42501 campaign~=none status~=42501 '
     'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA404 settings~=none settings+=42501 '
-    'cause+=42501 cause~=none result+=42501 results=CA403 return=CA404 scan=CA404 scan-=42501 case+=42501 case~=42501');
+    'cause+=42501 cause~=none result+=42501 results=CA403 return=CA404 scan=CA404 scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=CA404');
 
 -- ---------------------------------------------------------------------------
 -- secrets and forged authorship

@@ -84,7 +84,7 @@ LANGUAGE sql AS $$
             ('cartero.letter_settings', 'SELECT'), ('cartero.letter_settings', 'UPDATE'),
             ('cartero.return_causes', 'SELECT'), ('cartero.return_causes', 'INSERT'), ('cartero.return_causes', 'UPDATE'),
             ('cartero.courier_results', 'SELECT'), ('cartero.return_registrations', 'SELECT'),
-            ('cartero.return_scans', 'SELECT'), ('cartero.cases', 'SELECT'),
+            ('cartero.return_scans', 'SELECT'), ('cartero.cases', 'SELECT'), ('cartero.case_photos', 'SELECT'),
             ('reporting.accounts', 'SELECT'), ('reporting.payments', 'SELECT'), ('reporting.campaigns', 'SELECT'),
             ('reporting.campaign_selection', 'SELECT'), ('reporting.campaign_exclusions', 'SELECT'),
             ('reporting.campaign_funnel', 'SELECT'))

@@ -1,3 +1,4 @@
+import Foundation
 import PQ
 
 /// Where a case is in its life: opened by a routed return (sql/migrations/0010),
@@ -10,6 +11,33 @@ public enum CaseStatus: String, Sendable, CaseIterable {
     case resuelto
 
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// How a case is resolved (RULES.md section 3), and what follows in the portfolio.
+public enum CaseOutcome: String, Sendable, CaseIterable {
+    /// Terreno: the address exists; the account may be mailed again.
+    case direccionCorrecta = "direccion_correcta"
+    /// Terreno: a facturación case opens, with the address found, if any.
+    case direccionErrada = "direccion_errada"
+    /// Terreno: a facturación case opens for the clean-up.
+    case predioDemolido = "predio_demolido"
+    case lote
+    /// Facturación: the account gets a clean-up mark.
+    case depurada
+    /// Facturación: the account's address is replaced; the old one is kept.
+    case direccionActualizada = "direccion_actualizada"
+    case sinCambio = "sin_cambio"
+
+    public static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// What `Cases.resolve` did.
+public struct CaseResolution: Sendable, Hashable {
+    public let id: Int64
+    public let outcome: CaseOutcome
+    /// The facturación case the outcome opened, if any.
+    public let escalatedCase: Int64?
+    public let photos: [StoredScan]
 }
 
 /// A case as `cases list` shows it: the returned letter, its account, why and where it
@@ -49,6 +77,34 @@ public enum Cases {
     public static func reassign(_ id: Int64, to login: String, on db: Connection) throws {
         try CarteroError.translating(whenRefused: "you may not reassign case \(id)") {
             _ = try db.execute("SELECT cartero.reassign_case(\(id), \(login))")
+        }
+    }
+
+    /// Resolves a case and carries the outcome into the portfolio (`cartero.resolve_case`):
+    /// a terreno outcome that needs billing opens a facturación case, assigned at once;
+    /// `depurada` sets a clean-up mark (`mark`, else the one the cause or the field visit
+    /// names); `direccionActualizada` replaces the account's address (`address`, else the
+    /// one found in the field). The photos are read and checked first, and stored with it:
+    /// all or nothing. Only the assignee, the regional's coordinador or an admin.
+    public static func resolve(
+        _ id: Int64, outcome: CaseOutcome, address: String? = nil, note: String? = nil, mark: String? = nil,
+        photos: [URL] = [], on db: Connection
+    ) throws -> CaseResolution {
+        let files = try photos.map { try ScanFile(reading: $0, on: db) }
+        return try CarteroError.translating(whenRefused: "you may not resolve case \(id)") {
+            try db.transaction {
+                let escalated = try db.queryValue("""
+                    SELECT escalated_case_id FROM cartero.resolve_case(\(id), \(outcome.rawValue), \(address), \(note), \(mark))
+                    """, as: Int64?.self)
+                let stored = try files.map { file in
+                    let (photoID, sha256, created) = try db.queryRow("""
+                        SELECT photo_id, sha256, created FROM cartero.add_case_photo(\(id), \(file.name), \(file.content))
+                        """)!.decode((Int64, String, Bool).self)
+                    return StoredScan(id: photoID, fileName: file.name, mediaType: file.mediaType, byteSize: file.content.count,
+                                      sha256: sha256, created: created)
+                }
+                return CaseResolution(id: id, outcome: outcome, escalatedCase: escalated, photos: stored)
+            }
         }
     }
 

@@ -11,17 +11,6 @@ public enum ReturnsRegister {
     /// The largest scan stored: 10 MB.
     public static let maximumScanBytes = 10 * 1024 * 1024
 
-    /// A scan as stored.
-    public struct Scan: Sendable, Hashable {
-        public let id: Int64
-        public let fileName: String
-        public let mediaType: String
-        public let byteSize: Int
-        public let sha256: String
-        /// False when the registration held the same file already.
-        public let created: Bool
-    }
-
     /// What `register` did.
     public struct Registration: Sendable, Hashable {
         public let id: Int64
@@ -31,7 +20,7 @@ public enum ReturnsRegister {
         /// The destinations of the cases it opened (none when the cause routes nowhere, or
         /// when the courier's file opened them first).
         public let casesOpened: [String]
-        public let scans: [Scan]
+        public let scans: [StoredScan]
     }
 
     /// Registers the return of letter `consecutivo` with `causal` and stores its scans,
@@ -57,8 +46,8 @@ public enum ReturnsRegister {
                     let (scanID, sha256, new) = try db.queryRow("""
                         SELECT scan_id, sha256, created FROM cartero.add_return_scan(\(id), \(file.name), \(file.content))
                         """)!.decode((Int64, String, Bool).self)
-                    return Scan(id: scanID, fileName: file.name, mediaType: file.mediaType, byteSize: file.content.count,
-                                sha256: sha256, created: new)
+                    return StoredScan(id: scanID, fileName: file.name, mediaType: file.mediaType, byteSize: file.content.count,
+                                      sha256: sha256, created: new)
                 }
                 return Registration(id: id, consecutivo: consecutivo, created: created, casesOpened: destinations, scans: stored)
             }
@@ -69,7 +58,7 @@ public enum ReturnsRegister {
     /// (made when missing), each under its own name (two of one name: the second gets
     /// its id in front), checking each against its SHA-256. Returns them with where
     /// they went. Streams them one at a time: a scan is at most 10 MB in memory.
-    public static func writeScans(of consecutivo: String, into directory: URL, on db: Connection) throws -> [(Scan, URL)] {
+    public static func writeScans(of consecutivo: String, into directory: URL, on db: Connection) throws -> [(StoredScan, URL)] {
         guard try db.queryRow("SELECT 1 FROM cartero.letters WHERE consecutivo = \(consecutivo)") != nil else {
             throw CarteroError.notFound("no letter you may see has the consecutivo \(consecutivo)")
         }
@@ -77,7 +66,7 @@ public enum ReturnsRegister {
         else { throw CarteroError.notFound("letter \(consecutivo) has no registered return") }
         let registrationID = try registration.decode(0, as: Int64.self)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var written: [(Scan, URL)] = []
+        var written: [(StoredScan, URL)] = []
         var names: Set<String> = []
         try db.forEachRow("""
             SELECT id, file_name, media_type, byte_size, sha256, content
@@ -94,7 +83,7 @@ public enum ReturnsRegister {
             }
             let url = directory.appendingPathComponent(name)
             try content.write(to: url, options: .atomic)
-            written.append((Scan(id: id, fileName: storedName, mediaType: mediaType, byteSize: byteSize, sha256: sha256, created: false), url))
+            written.append((StoredScan(id: id, fileName: storedName, mediaType: mediaType, byteSize: byteSize, sha256: sha256, created: false), url))
         }
         return written
     }
@@ -103,35 +92,5 @@ public enum ReturnsRegister {
     private static func safeFileName(_ name: String, id: Int64) -> String {
         let last = URL(fileURLWithPath: name).lastPathComponent
         return last.isEmpty || last == "." || last == ".." || last == "/" ? "scan-\(id)" : last
-    }
-}
-
-/// A scan read from disk and checked as `cartero.add_return_scan` will check it, so that
-/// the sentence comes before anything is sent. The type is the database's own reading of
-/// the first bytes (`cartero.scan_media_type`): one definition of what a scan may be.
-struct ScanFile {
-    let name: String
-    let mediaType: String
-    let content: Data
-
-    init(reading url: URL, on db: Connection) throws {
-        name = url.lastPathComponent
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
-        else { throw CarteroError.notFound("cannot read the scan \(url.path): it does not exist or is a folder") }
-        guard size > 0 else { throw CarteroError.invalid("the scan \(name) is empty; nothing was stored") }
-        guard size <= ReturnsRegister.maximumScanBytes else {
-            throw CarteroError.invalid(
-                "the scan \(name) is \(String(format: "%.1f", Double(size) / 1_048_576)) MB; a scan may be at most 10 MB: scan it again at a lower resolution. Nothing was stored")
-        }
-        guard let data = try? Data(contentsOf: url) else {
-            throw CarteroError.notFound("cannot read the scan \(url.path): you may not read it")
-        }
-        guard let type = try db.queryValue("SELECT cartero.scan_media_type(\(data.prefix(8)))", as: String?.self) else {
-            throw CarteroError.invalid("the scan \(name) is not a PDF, JPEG, PNG or TIFF file; save it as one of those. Nothing was stored")
-        }
-        mediaType = type
-        content = data
     }
 }
