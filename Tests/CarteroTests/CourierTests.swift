@@ -269,6 +269,16 @@ import Testing
         try cli.run(["cases", "resolve", "2", "--outcome", "sin_cambio"], as: "fabio")
             .expectFailure("case 2 is resolved already (direccion_actualizada)")
         #expect(try cli.run(["cases", "list", "--csv", "--status", "resuelto"], as: "coord.norte").out.split(separator: "\n").count == 3)
+
+        // The chain, as the history tells it (the time column left out).
+        let history = try cli.run(["history", "--account", "C-1", "--csv"], as: "coord.norte").out
+            .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropFirst().joined(separator: ",") }
+        #expect(history.first == "quien,que,cual,cambio,antes,despues")
+        #expect(history.contains("ana,case,1,outcome,,direccion_errada Calle 10 # 20-32"), "\(history)")
+        #expect(history.contains("fabio,account,C-1,direccion,Calle 10 # 20-30,Calle 10 # 20-32"), "\(history)")
+        let ofCase = try cli.run(["history", "--case", "2"], as: "fabio")
+        #expect(ofCase.status == 0 && ofCase.out.contains("direccion_actualizada"), "\(ofCase.err)")
+        try cli.run(["history"], as: "fabio").expectUsageError(mentioning: "--account or --case")
     }
 
     @Test func anOpenCaseKeepsItsAccountOutOfTheNextCampaign() async throws {

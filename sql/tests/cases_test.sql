@@ -214,6 +214,34 @@ SELECT pg_temp.expect('the next campaign mails O1 and O2 again and leaves out th
       WHERE c.name = 'after outcomes'),
     'O1={} O2={} O3={saneamiento} O4={saneamiento} O5={saneamiento}');
 
+-- the history (0013) of one chain: the return's case, its visit, the billing case
+RESET ROLE;
+SELECT pg_temp.expect('the history tells O2''s chain: who, what it was, what it became',
+    (SELECT string_agg(h.entity || ' ' || h.what || ': ' || coalesce(h.before, '-') || ' -> ' || coalesce(h.after, '-')
+                       || ' by ' || coalesce(s.login, '-'), E'\n' ORDER BY h.id)
+       FROM cartero.history h LEFT JOIN cartero.staff s ON s.id = h.changed_by WHERE h.cuenta = 'O2'),
+    -- (the crafted letter and case were written as the owner, with oficina's id still set)
+    E'letter numbered: - -> despachada by oficina\n'
+    'case opened: - -> terreno DIR_INEXISTENTE by oficina\n'
+    'case opened: - -> facturacion DIR_INEXISTENTE from case ' || pg_temp.case_of('O2', 'terreno') || E' by t3\n'
+    'case estado: asignado -> resuelto by t3\n'
+    'case outcome: - -> direccion_errada Calle 9 # 9-99 by t3\n'
+    'case estado: abierto -> asignado by t3\n'
+    'case assigned_to: - -> f1 by t3\n'
+    'account direccion: Calle vieja O2 -> Calle 9 # 9-99 by f1\n'
+    'case estado: asignado -> resuelto by f1\n'
+    'case outcome: - -> direccion_actualizada Calle 9 # 9-99 by f1');
+SELECT pg_temp.expect('the account''s address change names its case',
+    (SELECT (case_id = pg_temp.case_of('O2', 'facturacion'))::text FROM cartero.history WHERE cuenta = 'O2' AND what = 'direccion'), 'true');
+SELECT pg_temp.expect_error('the history is append-only, even for its owner',
+    $q$UPDATE cartero.history SET after = 'x' WHERE cuenta = 'O2'$q$, 'CA403', 'the history is append-only%');
+SELECT pg_temp.expect_error('and nothing is deleted from it',
+    $q$DELETE FROM cartero.history WHERE cuenta = 'O2'$q$, 'CA403', 'the history is append-only%');
+SET ROLE cartero_app;
+SELECT pg_temp.act_as('f1');
+SELECT pg_temp.expect('a billing member reads the history of his cases'' accounts only',
+    (SELECT string_agg(DISTINCT cuenta, ' ') FROM cartero.history), 'F1 F3 O2 O5');
+
 -- photos
 SELECT pg_temp.act_as('t3');
 SELECT pg_temp.expect('the assignee attaches a photo',

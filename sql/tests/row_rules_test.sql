@@ -158,7 +158,9 @@ LANGUAGE sql AS $$
         (35, 'case~', $q$UPDATE cartero.cases SET assigned_to = cartero.current_staff_id()$q$),
         (36, 'photo+', $q$INSERT INTO cartero.case_photos (case_id, regional, file_name, media_type, byte_size, sha256, content, added_by)
                           SELECT id, regional, 'x.png', 'image/png', 1, repeat('a', 64), '\x89'::bytea, 1 FROM cartero.cases$q$),
-        (37, 'resolve', $q$SELECT cartero.resolve_case((SELECT id FROM cartero.cases WHERE cuenta = 'N3'), 'direccion_correcta', NULL, NULL, NULL)$q$)
+        (37, 'resolve', $q$SELECT cartero.resolve_case((SELECT id FROM cartero.cases WHERE cuenta = 'N3'), 'direccion_correcta', NULL, NULL, NULL)$q$),
+        (38, 'history+', $q$INSERT INTO cartero.history (regional, entity, entity_id, what) VALUES ('NORTE', 'case', '1', 'forged')$q$),
+        (39, 'history~', $q$UPDATE cartero.history SET after = 'forged'$q$)
       ) w(n, label, statement)
 $$;
 
@@ -168,14 +170,14 @@ SELECT pg_temp.expect('an admin writes the portfolio, never the derived tables',
     'regional+=ok staff+=ok staff~=ok batch+=ok account+=ok account~=ok sur~=ok payment+=ok payment~=42501 '
     'letter+=ok mark+=ok mark~=ok address+=ok campaign+=ok campaign~=ok status~=42501 evaluated+=42501 '
     'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=ok letter+=42501 dispatch=ok settings~=ok settings+=42501 '
-    'cause+=ok cause~=ok result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=ok');
+    'cause+=ok cause~=ok result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=ok history+=42501 history~=42501');
 SELECT pg_temp.act_as('coordinador');
 SELECT pg_temp.expect('a coordinator writes his regional''s portfolio and campaigns',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=ok account+=ok account~=ok sur~=none payment+=ok payment~=42501 '
     'letter+=ok mark+=ok mark~=ok address+=ok campaign+=ok campaign~=ok status~=42501 evaluated+=42501 '
     'reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=ok settings~=none settings+=42501 '
-    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=ok');
+    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=ok history+=42501 history~=42501');
 SELECT pg_temp.act_as(login), pg_temp.expect(login || ' writes nothing of the portfolio or the campaigns',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
@@ -183,7 +185,8 @@ SELECT pg_temp.act_as(login), pg_temp.expect(login || ' writes nothing of the po
     'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=' || CASE login WHEN 'analista' THEN 'CA403' ELSE 'CA404' END || ' settings~=none settings+=42501 '
     -- facturacion sees no letter or registration to name (no case): refused as not found
     'cause+=42501 cause~=none result+=42501 results=CA403 return=' || CASE login WHEN 'facturacion' THEN 'CA404 scan=CA404' ELSE 'CA403 scan=CA403' END
-    || ' scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=' || CASE login WHEN 'auxiliar_terreno' THEN 'ok' WHEN 'facturacion' THEN 'CA404' ELSE 'CA403' END)
+    || ' scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=' || CASE login WHEN 'auxiliar_terreno' THEN 'ok' WHEN 'facturacion' THEN 'CA404' ELSE 'CA403' END
+    || ' history+=42501 history~=42501')
   FROM unnest(ARRAY['auxiliar_terreno', 'facturacion', 'analista']) login;
 SELECT pg_temp.act_as('auxiliar_oficina');
 SELECT pg_temp.expect('an auxiliar de oficina records the courier''s results and returns, and writes nothing else',
@@ -191,14 +194,14 @@ SELECT pg_temp.expect('an auxiliar de oficina records the courier''s results and
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
     'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=CA403 campaign~=none status~=42501 '
     'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA403 settings~=none settings+=42501 '
-    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=CA403');
+    'cause+=42501 cause~=none result+=42501 results=ok return=ok scan=ok scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=CA403 history+=42501 history~=42501');
 SELECT set_config('cartero.staff_id', '', false);
 SELECT pg_temp.expect('no one acting writes nothing',
     pg_temp.writes(),
     'regional+=42501 staff+=42501 staff~=none batch+=42501 account+=42501 account~=none sur~=none payment+=42501 '
     'payment~=42501 letter+=42501 mark+=42501 mark~=none address+=42501 campaign+=42501 campaign~=none status~=42501 '
     'evaluated+=42501 reserved+=42501 reserved-=42501 account-=42501 truncate=42501 moved=CA403 letter+=42501 dispatch=CA404 settings~=none settings+=42501 '
-    'cause+=42501 cause~=none result+=42501 results=CA403 return=CA404 scan=CA404 scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=CA404');
+    'cause+=42501 cause~=none result+=42501 results=CA403 return=CA404 scan=CA404 scan-=42501 case+=42501 case~=42501 photo+=42501 resolve=CA404 history+=42501 history~=42501');
 
 -- ---------------------------------------------------------------------------
 -- secrets and forged authorship
