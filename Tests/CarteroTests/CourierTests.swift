@@ -279,6 +279,19 @@ import Testing
         let ofCase = try cli.run(["history", "--case", "2"], as: "fabio")
         #expect(ofCase.status == 0 && ofCase.out.contains("direccion_actualizada"), "\(ofCase.err)")
         try cli.run(["history"], as: "fabio").expectUsageError(mentioning: "--account or --case")
+
+        // Back to the commercial system: the new address once, then nothing more.
+        let file = fixture.directory.appendingPathComponent("cambios.csv")
+        let first = try cli.run(["export", "changes", "--since", "last", "--out", file.path], as: "fabio")
+        #expect(first.out.hasPrefix("1 change written to \(file.path) (export "), "\(first.err)")
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "cuenta,regional,cambio,antes,despues,caso,quien,cuando")
+        #expect(lines.count == 2 && lines[1].hasPrefix("C-1,NORTE,direccion,Calle 10 # 20-30,Calle 10 # 20-32,2,fabio,"), "\(lines)")
+        #expect(try cli.run(["export", "changes", "--since", "last", "--out", file.path], as: "coord.norte").out
+            .hasPrefix("0 changes written"))
+        try cli.run(["export", "changes", "--since", "last", "--out", file.path], as: "ana")
+            .expectFailure("only a coordinator or a facturación member of regional NORTE, or an administrator, may export its changes")
+        try cli.run(["export", "changes", "--since", "ayer", "--out", file.path], as: "fabio").expectUsageError(mentioning: "ayer")
     }
 
     @Test func anOpenCaseKeepsItsAccountOutOfTheNextCampaign() async throws {

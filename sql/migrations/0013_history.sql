@@ -175,7 +175,7 @@ BEGIN
     SELECT n.regional, 'account', n.cuenta, n.cuenta,
            CASE WHEN c.what = 'direccion' THEN
                 (SELECT ch.case_id FROM cartero.account_address_changes ch
-                  WHERE ch.cuenta = n.cuenta AND ch.new_direccion = n.direccion AND ch.changed_at = now()
+                  WHERE ch.cuenta = n.cuenta AND ch.new_direccion = n.direccion
                   ORDER BY ch.id DESC LIMIT 1) END,
            c.what, c.before, c.after, cartero.current_staff_id()
       FROM new_rows n JOIN old_rows o ON o.cuenta = n.cuenta

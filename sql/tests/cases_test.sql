@@ -242,6 +242,43 @@ SELECT pg_temp.act_as('f1');
 SELECT pg_temp.expect('a billing member reads the history of his cases'' accounts only',
     (SELECT string_agg(DISTINCT cuenta, ' ') FROM cartero.history), 'F1 F3 O2 O5');
 
+-- the export of changes (0014): what facturación decided, for the commercial system
+RESET ROLE;
+SELECT pg_temp.case_of('O2', 'facturacion') AS o2f, pg_temp.case_of('O3', 'facturacion') AS o3f,
+       pg_temp.case_of('O4', 'facturacion') AS o4f, pg_temp.case_of('O5', 'facturacion') AS o5f \gset
+SET ROLE cartero_app;
+CREATE FUNCTION pg_temp.exported(p_regional text, p_since timestamptz) RETURNS text
+LANGUAGE sql AS $$
+    SELECT coalesce(string_agg(cuenta || ' ' || cambio || ': ' || antes || ' -> ' || despues || ' (case ' || coalesce(caso::text, '-')
+                               || ', ' || quien || ')', E'\n'), '')
+      FROM cartero.export_changes(p_regional, p_since)
+$$;
+SELECT pg_temp.act_as('t1');
+SELECT pg_temp.expect_error('a field agent may not export the changes',
+    $q$SELECT pg_temp.exported('NORTE', NULL)$q$, 'CA403', 'only a coordinator or a facturación member of regional NORTE%');
+SELECT pg_temp.act_as('coord.sur');
+SELECT pg_temp.expect_error('nor another regional''s coordinator',
+    $q$SELECT pg_temp.exported('NORTE', NULL)$q$, 'CA403', 'only a coordinator or a facturación member of regional NORTE%');
+SELECT pg_temp.act_as('f1');
+SELECT pg_temp.expect('the first export holds every change, oldest first, with its case and who',
+    pg_temp.exported('NORTE', NULL),
+    E'O2 direccion: Calle vieja O2 -> Calle 9 # 9-99 (case ' || :o2f || E', f1)\n'
+    || 'O5 saneamiento:  -> doble_facturacion (case ' || :o5f || E', f1)\n'
+    || 'O3 saneamiento:  -> demolido (case ' || :o3f || E', f2)\n'
+    || 'O4 saneamiento:  -> lote (case ' || :o4f || ', f2)');
+SELECT pg_temp.expect('since the last export, nothing yet', pg_temp.exported('NORTE', NULL), '');
+SELECT pg_temp.act_as('coord');
+UPDATE cartero.account_cleanup_marks SET cleared_by = cartero.current_staff_id(), cleared_at = now() WHERE cuenta = 'O5';
+SELECT pg_temp.expect('then the mark a coordinator lifted',
+    pg_temp.exported('NORTE', NULL), 'O5 saneamiento: doble_facturacion ->  (case ' || :o5f || ', coord)');
+SELECT pg_temp.expect('an export from a date holds what changed since, again',
+    (SELECT count(*) FROM cartero.export_changes('NORTE', current_date::timestamptz))::text, '5');
+SELECT pg_temp.expect('each export is recorded with its interval',
+    (SELECT string_agg(changes || ':' || (since = '-infinity') || ':' || (since <= until), ' ' ORDER BY id)
+       FROM cartero.change_exports), '4:true:true 0:false:true 1:false:true 5:false:true');
+SELECT pg_temp.act_as('t1');
+SELECT pg_temp.expect('a field agent sees no export', (SELECT count(*) FROM cartero.change_exports)::text, '0');
+
 -- photos
 SELECT pg_temp.act_as('t3');
 SELECT pg_temp.expect('the assignee attaches a photo',

@@ -145,3 +145,12 @@ state=$(q -c "SELECT count(*) FILTER (WHERE estado = 'asignado') || ' ' || count
                   ON l.who = k.assigned_to WHERE k.regional = 'RACE'")
 [ "$state" = "19 2 1" ] || fail "after the race, assigned/agents/imbalance: $state, want 19 2 1"
 echo "ok two assigners racing: the second skips the first's cases; 19 cases, each with one of 2 agents, 10 and 9"
+
+# An export of changes while an address change is being written: the export waits for
+# it and holds it (stamped before the export's end, it would otherwise be in no export).
+cuenta=$(q -c "SELECT min(cuenta) FROM cartero.accounts WHERE regional = 'NORTE'")
+race "$act" "INSERT INTO cartero.account_address_changes (cuenta, regional, old_direccion, old_barrio, new_direccion, new_barrio)
+             VALUES ('$cuenta', 'NORTE', 'a', 'b', 'Carrera de la carrera 1', 'b');" \
+     "SELECT count(*) FROM cartero.export_changes('NORTE', NULL) WHERE despues = 'Carrera de la carrera 1';"
+grep -qx '1' /tmp/race_b.$$ || fail "the export did not wait for the address change being written"
+echo "ok an export racing an address change being written: it waits and holds it"

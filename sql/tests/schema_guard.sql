@@ -85,7 +85,7 @@ LANGUAGE sql AS $$
             ('cartero.return_causes', 'SELECT'), ('cartero.return_causes', 'INSERT'), ('cartero.return_causes', 'UPDATE'),
             ('cartero.courier_results', 'SELECT'), ('cartero.return_registrations', 'SELECT'),
             ('cartero.return_scans', 'SELECT'), ('cartero.cases', 'SELECT'), ('cartero.case_photos', 'SELECT'),
-            ('cartero.history', 'SELECT'),
+            ('cartero.history', 'SELECT'), ('cartero.change_exports', 'SELECT'),
             ('reporting.accounts', 'SELECT'), ('reporting.payments', 'SELECT'), ('reporting.campaigns', 'SELECT'),
             ('reporting.campaign_selection', 'SELECT'), ('reporting.campaign_exclusions', 'SELECT'),
             ('reporting.campaign_funnel', 'SELECT'))
