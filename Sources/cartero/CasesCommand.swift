@@ -8,7 +8,22 @@ extension CaseOutcome: ExpressibleByArgument {}
 struct CasesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cases", abstract: "Returned-letter cases: field visits and account clean-up.",
-        subcommands: [List.self, Assign.self, Reassign.self, Resolve.self])
+        subcommands: [List.self, Sheet.self, Assign.self, Reassign.self, Resolve.self])
+
+    struct Sheet: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a member's assigned cases as a PDF to work on paper, by route and neighbourhood.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The member's login.") var assignee: String
+        @Option(help: "The PDF file to write.") var out: String
+
+        func run() async throws {
+            let written = try await database.transaction { [assignee, out] db in
+                try CaseSheet.write(assignee: assignee, to: URL(fileURLWithPath: out), on: db)
+            }
+            Terminal.out("\(Grouped.count(written.cases)) case\(written.cases == 1 ? "" : "s") of \(assignee) in \(out) (\(written.pages) page\(written.pages == 1 ? "" : "s"))\n")
+        }
+    }
 
     struct Assign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -294,6 +294,25 @@ import Testing
         try cli.run(["export", "changes", "--since", "ayer", "--out", file.path], as: "fabio").expectUsageError(mentioning: "ayer")
     }
 
+    @Test func aFieldAgentPrintsHisCasesByRouteWithBoxesForTheOutcome() async throws {
+        let letter = try await dispatchedLetters()
+        _ = try await cartero.addMember("ana", role: .auxiliarTerreno, regional: "NORTE")
+        _ = try await cartero.acting(try await clerk()) { db in
+            try ReturnsRegister.register(letter["C-2"]!, causal: "DIR_INEXISTENTE", observacion: "No existe la nomenclatura", on: db)
+            return try ReturnsRegister.register(letter["C-4"]!, causal: "DIR_DEFICIENTE", on: db)
+        }
+        let pdf = fixture.directory.appendingPathComponent("planilla.pdf")
+        let printed = try cli.run(["cases", "sheet", "--assignee", "ana", "--out", pdf.path], as: "ana")
+        #expect(printed.out == "2 cases of ana in \(pdf.path) (1 page)\n", "\(printed.err)")
+        let text = try toolOutput("pdftotext", ["-layout", pdf.path, "-"])
+        for expected in ["Planilla de casos — ana", "Caso 1 · Cuenta C-2", "Caso 2 · Cuenta C-4", "«No existe la nomenclatura»",
+                         "Dirección correcta", "Predio demolido", "Dirección corregida:"] {
+            #expect(text.contains(expected), "\(expected) in \(text)")
+        }
+        try cli.run(["cases", "sheet", "--assignee", "nadie", "--out", pdf.path], as: "coord.norte")
+            .expectFailure("no active member you may see has the login nadie")
+    }
+
     @Test func anOpenCaseKeepsItsAccountOutOfTheNextCampaign() async throws {
         let letter = try await dispatchedLetters()
         _ = try await cartero.acting(try await clerk()) { db in

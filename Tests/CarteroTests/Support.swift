@@ -132,3 +132,18 @@ struct CarteroCLI {
             err: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }
+
+/// What a tool of this machine (pdftotext, zbarimg…) prints on standard output; its
+/// standard error is dropped.
+func toolOutput(_ name: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [name] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
