@@ -136,17 +136,24 @@ struct CampaignCommand: AsyncParsableCommand {
 
     struct Dispatch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record that a generated campaign's letters were handed to the courier on a date.")
+            abstract: "Record that a generated campaign's letters were handed to the courier on a date.",
+            discussion: "--by-hand-route hands the letters of that route to one of the regional's auxiliares de terreno instead (the least loaded; repeatable); they record each delivery with cartero letters deliver.")
         @OptionGroup var database: DatabaseOptions
         @Argument var id: Campaign.ID
         @Option(help: "The day the courier took them, YYYY-MM-DD.") var date: String
+        @Option(name: .customLong("by-hand-route"), help: "A route whose letters the regional's field agents deliver (repeatable).")
+        var handRoutes: [String] = []
 
         func run() async throws {
             guard date.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil, let day = CalendarDate(date) else {
                 throw CarteroError.invalid("dispatch date '\(date)' must be a day written YYYY-MM-DD, e.g. 2026-12-02")
             }
-            let letters = try await database.transaction { [id] in try Letters.dispatch(id, on: day, on: $0) }
-            Terminal.out("campaign \(id) dispatched: \(Grouped.count(letters)) letters handed to the courier on \(day)\n")
+            let dispatched = try await database.transaction { [id, handRoutes] in
+                try Letters.dispatch(id, on: day, handRoutes: handRoutes, on: $0)
+            }
+            var line = "campaign \(id) dispatched: \(Grouped.count(dispatched.letters - dispatched.byHand)) letters handed to the courier on \(day)"
+            if !handRoutes.isEmpty { line += ", \(Grouped.count(dispatched.byHand)) to field agents by hand" }
+            Terminal.out(line + "\n")
         }
     }
 

@@ -268,6 +268,11 @@ import Testing
             == "Calle 10 # 20-30")
         try cli.run(["cases", "resolve", "2", "--outcome", "sin_cambio"], as: "fabio")
             .expectFailure("case 2 is resolved already (direccion_actualizada)")
+        // An extract that still carries the old address does not undo it.
+        _ = try await fixture.imported(.accounts, ImportFixture.accounts([
+            ["cuenta": "C-1", "direccion": "Calle 10 # 20-30", "barrio": "", "fecha_mora": "2025-06-01", "saldo_mora": "899000"]
+        ]))
+        #expect(try fixture.value("SELECT direccion FROM cartero.accounts WHERE cuenta = 'C-1'", as: String.self) == "Calle 10 # 20-32")
         #expect(try cli.run(["cases", "list", "--csv", "--status", "resuelto"], as: "coord.norte").out.split(separator: "\n").count == 3)
 
         // The chain, as the history tells it (the time column left out).
@@ -311,6 +316,27 @@ import Testing
         }
         try cli.run(["cases", "sheet", "--assignee", "nadie", "--out", pdf.path], as: "coord.norte")
             .expectFailure("no active member you may see has the login nadie")
+    }
+
+    @Test func aRouteDeliveredByHandIsRecordedByItsAgentAndAReturnOpensItsCase() async throws {
+        try await cartero.insert([FixtureAccount(cuenta: "M-1", saldo: 800_000), FixtureAccount(cuenta: "M-2", saldo: 700_000)])
+        try cartero.superuser().execute("UPDATE cartero.accounts SET ruta = 'R-7' WHERE cuenta = 'M-1'")
+        let id = try await cartero.createCampaign()
+        let coordinator = try await cartero.coordinator()
+        _ = try await cartero.acting(coordinator) { db in try Campaigns.approve(id, on: db); return try Letters.number(id, on: db) }
+        _ = try await cartero.addMember("ana", role: .auxiliarTerreno, regional: "NORTE")
+        let dispatched = try cli.run(["campaign", "dispatch", String(id), "--date", today.description, "--by-hand-route", "R-7"],
+                                     as: "coord.norte")
+        #expect(dispatched.out == "campaign \(id) dispatched: 1 letters handed to the courier on \(today), 1 to field agents by hand\n",
+                "\(dispatched.err)")
+        let carried = try cli.run(["letters", "carried", "--csv"], as: "ana").out
+        #expect(carried == "consecutivo,cuenta,titular,direccion,barrio,ruta,estado\nNORTE-\(year)-000001,M-1,Titular M-1,Calle 10 # 20-30,,R-7,\n")
+        let returned = try cli.run(["letters", "deliver", "NORTE-\(year)-000001", "--estado", "devuelta", "--causal", "dir_inexistente"], as: "ana")
+        #expect(returned.out == "NORTE-\(year)-000001: DEVUELTA recorded; 1 case opened\n", "\(returned.err)")
+        #expect(try cli.run(["cases", "list", "--csv"], as: "ana").out.contains(",M-1,DIR_INEXISTENTE,terreno,ana,asignado,"))
+        #expect(try cli.run(["letters", "carried", "--csv"], as: "ana").out == "consecutivo,cuenta,titular,direccion,barrio,ruta,estado\n")
+        try cli.run(["letters", "deliver", "NORTE-\(year)-000002", "--estado", "ENTREGADA"], as: "coord.norte")
+            .expectFailure("letter NORTE-\(year)-000002 went by courier: its result comes in the courier's file")
     }
 
     @Test func anOpenCaseKeepsItsAccountOutOfTheNextCampaign() async throws {

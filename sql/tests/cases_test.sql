@@ -154,6 +154,16 @@ SELECT pg_temp.act_as('t2');
 SELECT pg_temp.expect_error('an agent may not resolve another''s case, which he does not see',
     format($q$SELECT cartero.resolve_case(%s, 'direccion_correcta', NULL, NULL, NULL)$q$, :o1),
     'CA404', 'case % does not exist or is not yours to see');
+-- (an open case, assigned to no one, is not a field agent's to resolve)
+RESET ROLE;
+SELECT pg_temp.make_case('O9', 'R-5', 'terreno') AS o9 \gset
+SET ROLE cartero_app;
+SELECT pg_temp.expect_error('an agent may not resolve a case assigned to no one',
+    format($q$SELECT cartero.resolve_case(%s, 'direccion_correcta', NULL, NULL, NULL)$q$, :o9),
+    'CA404', 'case % does not exist or is not yours to see');
+SELECT pg_temp.expect_error('nor attach photos to it',
+    format($q$SELECT cartero.add_case_photo(%s, 'x.jpg', '\xffd8ff00'::bytea)$q$, :o9),
+    'CA404', 'case % does not exist or is not yours to see');
 SELECT pg_temp.act_as('oficina');
 SELECT pg_temp.expect_error('the office sees it but may not resolve it',
     format($q$SELECT cartero.resolve_case(%s, 'direccion_correcta', NULL, NULL, NULL)$q$, pg_temp.case_of('O1', 'terreno')),

@@ -244,5 +244,63 @@ SELECT pg_temp.expect('N9''s copies moved to SUR',
         UNION ALL SELECT DISTINCT 'scan', s.regional FROM cartero.return_scans s
                    JOIN cartero.return_registrations g ON g.id = s.registration_id WHERE g.consecutivo = pg_temp.letter('N9')) x),
     'case:SUR registration:SUR scan:SUR');
+
+-- ---------------------------------------------------------------------------
+-- hand delivery (0015): the letters of a route handed to a field agent at dispatch
+
+SELECT pg_temp.act_as('admin');
+INSERT INTO cartero.accounts (cuenta, regional, titular, direccion, municipio, ruta, uso, facturacion,
+                              saldo_mora, fecha_mora, cobro_juridico, import_batch_id)
+SELECT c, 'NORTE', 'T ' || c, 'Calle ' || c, 'Cali', r, 'residencial', 'directa', 500000, '2026-01-01', false, 1
+  FROM (VALUES ('H1', 'R-H'), ('H2', 'R-H'), ('H3', 'R-H'), ('H4', 'R-X')) v(c, r);
+SELECT pg_temp.act_as('coord');
+INSERT INTO cartero.campaigns (regional, name, cut_date) VALUES ('NORTE', 'hand', current_date);
+SELECT cartero.evaluate_campaign(id), cartero.approve_campaign(id), cartero.generate_letters(id)
+  FROM cartero.campaigns WHERE name = 'hand';
+SELECT id AS hand FROM cartero.campaigns WHERE name = 'hand' \gset
+SELECT pg_temp.expect_error('a route without letters is refused, and nothing is dispatched',
+    format($q$SELECT cartero.dispatch_letters(%s, current_date, ARRAY['R-H', 'R-NADA'])$q$, :hand),
+    'CA422', 'no letter of campaign % is on route R-NADA');
+SELECT pg_temp.expect('every letter is dispatched', cartero.dispatch_letters(:hand, current_date, ARRAY['R-H'])::text, '5');
+SELECT pg_temp.expect('the route''s letters to the field agent, the others to the courier',
+    (SELECT string_agg(l.cuenta || '=' || coalesce(s.login, 'courier'), ' ' ORDER BY l.cuenta)
+       FROM cartero.letters l LEFT JOIN cartero.staff s ON s.id = l.carrier WHERE l.campaign_id = :hand),
+    'H1=terreno H2=terreno H3=terreno H4=courier N9=courier');
+SELECT pg_temp.letter('H4') AS h4 \gset
+SELECT pg_temp.act_as('terreno');
+SELECT pg_temp.expect('the agent sees the letters he carries',
+    (SELECT string_agg(cuenta, ' ' ORDER BY cuenta) FROM cartero.letters WHERE campaign_id = :hand), 'H1 H2 H3');
+SELECT pg_temp.expect('and records a delivery',
+    (SELECT recorded || ' ' || cases_opened FROM cartero.record_hand_delivery(pg_temp.letter('H1'), 'ENTREGADA', NULL, '', current_date)),
+    'true 0');
+SELECT pg_temp.expect('and a return, which opens its case (his: he is the regional''s field agent)',
+    (SELECT recorded || ' ' || cases_opened FROM cartero.record_hand_delivery(pg_temp.letter('H2'), 'DEVUELTA', 'DIR_INEXISTENTE', 'No existe', current_date)),
+    'true 1');
+SELECT pg_temp.expect('the same result again changes nothing',
+    (SELECT recorded::text FROM cartero.record_hand_delivery(pg_temp.letter('H1'), 'ENTREGADA', NULL, '', current_date)), 'false');
+SELECT pg_temp.expect_error('another is refused',
+    format($q$SELECT cartero.record_hand_delivery(%L, 'DEVUELTA', 'LOTE', '', current_date)$q$, pg_temp.letter('H1')),
+    'CA409', 'letter % was recorded as ENTREGADA  on % already');
+SELECT pg_temp.expect_error('a delivery needs its cause right',
+    format($q$SELECT cartero.record_hand_delivery(%L, 'DEVUELTA', NULL, '', current_date)$q$, pg_temp.letter('H3')),
+    'CA422', 'a delivery is ENTREGADA without a cause, or DEVUELTA with one');
+SELECT pg_temp.expect_error('and a day from the dispatch to today',
+    format($q$SELECT cartero.record_hand_delivery(%L, 'ENTREGADA', NULL, '', current_date + 1)$q$, pg_temp.letter('H3')),
+    'CA422', 'the date of a delivery must be from the letter''s dispatch (%) to today');
+SELECT pg_temp.expect_error('a letter the agent does not carry is none of his',
+    format($q$SELECT cartero.record_hand_delivery(%L, 'ENTREGADA', NULL, '', current_date)$q$, :'h4'),
+    'CA404', 'no letter you carry or may see has the consecutivo %');
+SELECT pg_temp.act_as('oficina');
+SELECT pg_temp.expect_error('the office may not record a hand delivery',
+    format($q$SELECT cartero.record_hand_delivery(%L, 'ENTREGADA', NULL, '', current_date)$q$, pg_temp.letter('H3')),
+    'CA403', 'only the agent who carries letter %');
+SELECT pg_temp.act_as('coord');
+SELECT pg_temp.expect_error('a courier letter''s result comes in the courier''s file',
+    format($q$SELECT cartero.record_hand_delivery(%L, 'ENTREGADA', NULL, '', current_date)$q$, :'h4'),
+    'CA412', 'letter % went by courier%');
+SELECT pg_temp.expect('the results by hand name who recorded them',
+    (SELECT string_agg(l.cuenta || ':' || r.estado || ':' || s.login || ':' || (r.import_batch_id IS NULL), ' ' ORDER BY l.cuenta)
+       FROM cartero.courier_results r JOIN cartero.letters l ON l.id = r.letter_id JOIN cartero.staff s ON s.id = r.recorded_by),
+    'H1:ENTREGADA:terreno:true H2:DEVUELTA:terreno:true');
 RESET ROLE;
 \echo returns checks passed

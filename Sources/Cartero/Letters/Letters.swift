@@ -23,8 +23,26 @@ public enum Letters {
     /// and the campaign's reservations are released. Returns how many letters.
     @discardableResult
     public static func dispatch(_ id: Campaign.ID, on date: CalendarDate, on db: Connection) throws -> Int {
+        try dispatch(id, on: date, handRoutes: [], on: db).letters
+    }
+
+    /// What a dispatch handed out: every letter, and those of them given to field agents.
+    public struct Dispatched: Sendable, Hashable {
+        public let letters: Int
+        public let byHand: Int
+    }
+
+    /// `dispatch`, handing the letters of `handRoutes` to the regional's auxiliares de
+    /// terreno instead of the courier: each route whole to the agent with the fewest
+    /// letters left to deliver. They record each delivery (`HandDelivery.record`).
+    public static func dispatch(
+        _ id: Campaign.ID, on date: CalendarDate, handRoutes: [String], on db: Connection
+    ) throws -> Dispatched {
         try Campaigns.translatingErrors(of: id) {
-            try db.queryValue("SELECT cartero.dispatch_letters(\(id), \(date))", as: Int.self)
+            let letters = try db.queryValue("SELECT cartero.dispatch_letters(\(id), \(date), \(handRoutes))", as: Int.self)
+            let byHand = try db.queryValue(
+                "SELECT count(*) FROM cartero.letters WHERE campaign_id = \(id) AND carrier IS NOT NULL", as: Int.self)
+            return Dispatched(letters: letters, byHand: byHand)
         }
     }
 
