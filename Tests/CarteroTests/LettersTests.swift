@@ -118,19 +118,6 @@ import Testing
     }
 
     /// Runs a tool of poppler-utils or zbar-tools (scripts/test installs them); its output.
-    func tool(_ name: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [name] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     @Test func thePDFHoldsEveryLetterWithItsCouponAndABarcodeABankCanRead() async throws {
         let (id, coordinator) = try await approvedCampaign()
         try cartero.superuser().execute("UPDATE cartero.accounts SET titular = 'José Ñúñez Pérez' WHERE cuenta = 'L-1'")
@@ -148,20 +135,20 @@ import Testing
         let generated = try await cartero.acting(coordinator) { try Letters.generate(id, into: directory, on: $0) }
         #expect((generated.letters, generated.pages) == (3, 3))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["cartas.pdf", "manifiesto.csv"])
-        #expect(try tool("pdfinfo", [generated.pdf.path]).contains("Pages:           3"))
+        #expect(try toolOutput("pdfinfo", [generated.pdf.path]).contains("Pages:           3"))
 
-        let first = try tool("pdftotext", ["-f", "1", "-l", "1", "-layout", generated.pdf.path, "-"])
+        let first = try toolOutput("pdftotext", ["-f", "1", "-l", "1", "-layout", generated.pdf.path, "-"])
         for text in ["NORTE-\(year)-000001", "José Ñúñez Pérez", "$ 900.001", "303 días", "cuenta L-1", "Páguese hasta"] {
             #expect(first.contains(text), "page 1 lacks \(text)")
         }
-        let last = try tool("pdftotext", ["-f", "3", "-l", "3", generated.pdf.path, "-"])
+        let last = try toolOutput("pdftotext", ["-f", "3", "-l", "3", generated.pdf.path, "-"])
         #expect(last.contains("NORTE-\(year)-000003") && last.contains("$ 300.000"))
 
         // The barcode, drawn and read back as a bank's reader would.
         let image = directory.appendingPathComponent("page")
-        _ = try tool("pdftoppm", ["-f", "1", "-l", "1", "-r", "300", "-png", "-singlefile", generated.pdf.path, image.path])
+        _ = try toolOutput("pdftoppm", ["-f", "1", "-l", "1", "-r", "300", "-png", "-singlefile", generated.pdf.path, image.path])
         let today = try cartero.superuser().queryValue("SELECT to_char(current_date + 10, 'YYYYMMDD')", as: String.self)
-        let read = try tool("zbarimg", ["-q", image.path + ".png"])
+        let read = try toolOutput("zbarimg", ["-q", image.path + ".png"])
         // zbar gives each FNC1 after the first as GS (0x1D): the ends of 8020 and 3900.
         let data: String = "4157701234000011" + "8020L-1" + "\u{1D}" + "3900900001" + "\u{1D}" + "96" + today
         #expect(read.trimmingCharacters(in: .whitespacesAndNewlines) == "CODE-128:" + data)
@@ -177,7 +164,7 @@ import Testing
 
     /// The consecutivos a PDF's pages show, in order.
     func consecutivos(_ pdf: URL) throws -> [String] {
-        try tool("pdftotext", [pdf.path, "-"]).split(separator: "\n")
+        try toolOutput("pdftotext", [pdf.path, "-"]).split(separator: "\n")
             .filter { $0.hasPrefix("Consecutivo NORTE-") }.map { String($0.dropFirst("Consecutivo ".count)) }
     }
 
@@ -201,10 +188,10 @@ import Testing
         #expect(all == (1...3).map { "NORTE-\(year)-00000\($0)" })
         #expect(try generated.volumes.map(consecutivos) == [Array(all[0..<2]), [all[2]]])
         let pages = try ([generated.pdf] + generated.volumes).map { pdf in
-            try tool("pdfinfo", [pdf.path]).split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last
+            try toolOutput("pdfinfo", [pdf.path]).split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last
         }
         #expect(pages == ["3", "2", "1"])
-        #expect(try tool("pdftotext", [generated.volumes[1].path, "-"]).contains("$ 300.000"))
+        #expect(try toolOutput("pdftotext", [generated.volumes[1].path, "-"]).contains("$ 300.000"))
 
         // Again with volumes larger than the campaign: one volume, and no second one left over.
         let again = try await cartero.acting(coordinator) { try Letters.generate(id, into: directory, volumeSize: 50, on: $0) }

@@ -123,7 +123,7 @@ COMMENT ON FUNCTION cartero.require_case_manager(text) IS
 'Raises CA403 unless the acting member is an admin or the regional''s coordinador.';
 
 CREATE FUNCTION cartero.assign_cases(p_regional text) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero SET jit = off
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT FROM cartero.regionals r WHERE r.code = p_regional)
@@ -212,11 +212,11 @@ AS $$
 DECLARE
     v_opened integer;
     v_regionals text[];
+    v_by bigint := cartero.current_staff_id();
 BEGIN
     WITH opened AS (
         INSERT INTO cartero.cases (letter_id, consecutivo, cuenta, regional, causal, destino, zona, opened_by)
-        SELECT l.id, l.consecutivo, l.cuenta, l.regional, r.causal, rc.route, coalesce(nullif(l.ruta, ''), l.barrio),
-               cartero.current_staff_id()
+        SELECT l.id, l.consecutivo, l.cuenta, l.regional, r.causal, rc.route, coalesce(nullif(l.ruta, ''), l.barrio), v_by
           FROM unnest(p_letter_ids, p_causales) AS r(letter_id, causal)
           JOIN cartero.letters l ON l.id = r.letter_id
           JOIN cartero.return_causes rc ON rc.code = r.causal AND rc.route <> 'ninguna'

@@ -78,6 +78,9 @@ public enum CaseSheet {
         let cr = pdf.cr
         let context = pango_cairo_create_context(cr)!
         defer { g_object_unref(UnsafeMutableRawPointer(context)) }
+        // Unrounded glyph positions: rounded, cairo writes a correction for nearly every
+        // glyph (docs/pdf-library.md).
+        pango_context_set_round_glyph_positions(context, 0)
         let heading = TextLayout(context, font: "DejaVu Sans Bold 13", width: width)
         let group = TextLayout(context, font: "DejaVu Sans Bold 10", width: width)
         let text = TextLayout(context, font: "DejaVu Sans 9", width: width)

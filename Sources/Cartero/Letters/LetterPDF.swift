@@ -14,8 +14,8 @@ import Foundation
 /// `deinit`; not Sendable: the letters are drawn by one thread.
 final class LetterPDF {
     private let context: OpaquePointer
-    private let whole: Document
-    private var volume: Document?
+    private let whole: PDFFile
+    private var volume: PDFFile?
     private let fixed: Fixed
     private let slots: Slots
     /// Where the coupon's details start, below its title.
@@ -36,11 +36,11 @@ final class LetterPDF {
     /// The layouts that change with every letter, made once and given new text per page:
     /// making a layout (and finding its font) costs more than laying out its text.
     private struct Slots {
-        let consecutivo: Layout
-        let addressee: Layout
-        let subject: Layout
-        let couponDetails: Layout
-        let humanReadable: Layout
+        let consecutivo: TextLayout
+        let addressee: TextLayout
+        let subject: TextLayout
+        let couponDetails: TextLayout
+        let humanReadable: TextLayout
     }
 
     /// What every letter of the run shares, laid out once and drawn once into a
@@ -56,43 +56,6 @@ final class LetterPDF {
         /// follow the subject wherever the addressee's lines end.
         let body: Block
         let bodyHeight: Double
-    }
-
-    /// A PDF file being written; freed with the value.
-    private final class Document {
-        let surface: OpaquePointer
-        let cr: OpaquePointer
-        let path: String
-        var pages = 0
-
-        init(path: String) throws {
-            guard let surface = cairo_pdf_surface_create(path, LetterPDF.width, LetterPDF.height) else {
-                throw CarteroError.invalid("cannot create the PDF \(path)")
-            }
-            guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
-                let reason = String(cString: cairo_status_to_string(cairo_surface_status(surface)))
-                cairo_surface_destroy(surface)
-                throw CarteroError.invalid("cannot write the PDF \(path): \(reason)")
-            }
-            self.surface = surface
-            self.path = path
-            cr = cairo_create(surface)
-        }
-
-        /// Writes what is left and closes the file; returns the number of pages.
-        func finish() throws -> Int {
-            cairo_surface_finish(surface)
-            let status = cairo_surface_status(surface)
-            guard status == CAIRO_STATUS_SUCCESS else {
-                throw CarteroError.invalid("the PDF \(path) could not be written: \(String(cString: cairo_status_to_string(status)))")
-            }
-            return pages
-        }
-
-        deinit {
-            cairo_destroy(cr)
-            cairo_surface_destroy(surface)
-        }
     }
 
     /// Drawing done once into a recording surface of the given extents; freed with the value.
@@ -113,13 +76,13 @@ final class LetterPDF {
     }
 
     init(path: String, settings: LetterSettings, regionalName: String, date: CalendarDate, cutDate: CalendarDate) throws {
-        whole = try Document(path: path)
+        whole = try PDFFile(path: path, width: Self.width, height: Self.height)
         context = pango_cairo_create_context(whole.cr)
         // Pango rounds glyph positions to whole pixels by default: on a PDF that moves
         // nearly every glyph off its advance, and cairo then writes a correction for
         // each, which made the pages a third larger and slower to write.
         pango_context_set_round_glyph_positions(context, 0)
-        let layout = { [context] (font: String) in Layout(context, font: font, width: Self.textWidth) }
+        let layout = { [context] (font: String) in TextLayout(context, font: font, width: Self.textWidth) }
 
         let value = { (key: String) in settings[key] ?? "" }
         let city = value("ciudad").isEmpty ? regionalName : value("ciudad")
@@ -189,7 +152,7 @@ final class LetterPDF {
     /// From the next letter on, also draws the letters into a volume of their own at
     /// `path`, until `closeVolume`.
     func openVolume(path: String) throws {
-        volume = try Document(path: path)
+        volume = try PDFFile(path: path, width: Self.width, height: Self.height)
     }
 
     /// Finishes the open volume's file; returns its number of pages.
@@ -238,8 +201,7 @@ final class LetterPDF {
             if let shared { Self.show(shared.block, at: 0, barsTop, on: cr) }
             Self.draw(bars, at: barsTop, on: cr)
             Self.show(humanReadable, at: barsTop + Self.barHeight + 3, on: cr)
-            cairo_show_page(cr)
-            document?.pages += 1
+            document?.showPage()
         }
     }
 
@@ -283,36 +245,8 @@ final class LetterPDF {
     }
 
     /// Shows a layout at the left margin with its top at `y`.
-    private static func show(_ layout: Layout, at y: Double, on cr: OpaquePointer) {
-        cairo_move_to(cr, margin, y)
-        pango_cairo_show_layout(cr, layout.pointer)
-    }
-
-    /// A pango layout: a paragraph shaped and wrapped to a width. Freed with the value.
-    private final class Layout {
-        let pointer: OpaquePointer
-        private(set) var height = 0.0
-
-        init(_ context: OpaquePointer, font: String, width: Double) {
-            pointer = pango_layout_new(context)
-            let description = pango_font_description_from_string(font)
-            pango_layout_set_font_description(pointer, description)
-            pango_font_description_free(description)
-            pango_layout_set_width(pointer, Int32(width * Double(PANGO_SCALE)))
-            pango_layout_set_wrap(pointer, PANGO_WRAP_WORD)
-        }
-
-        /// Lays out new text; returns the layout, to be drawn.
-        @discardableResult
-        func set(_ text: String) -> Layout {
-            pango_layout_set_text(pointer, text, -1)
-            var w: Int32 = 0, h: Int32 = 0
-            pango_layout_get_pixel_size(pointer, &w, &h)
-            height = Double(h)
-            return self
-        }
-
-        deinit { g_object_unref(UnsafeMutableRawPointer(pointer)) }
+    private static func show(_ layout: TextLayout, at y: Double, on cr: OpaquePointer) {
+        layout.draw(on: cr, x: margin, y: y)
     }
 }
 
