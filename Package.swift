@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -44,13 +46,25 @@ let package = Package(
             name: "CarteroSample",
             dependencies: ["Cartero", "PQ"]
         ),
+        // The web back office: a Hummingbird application over the domain.
+        .target(
+            name: "CarteroWeb",
+            dependencies: [
+                "Cartero",
+                "PQ",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         .executableTarget(
             name: "cartero",
             dependencies: [
                 "Cartero",
                 "CarteroSample",
+                "CarteroWeb",
                 "PQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(
@@ -63,6 +77,13 @@ let package = Package(
         ),
         .testTarget(name: "PQTests", dependencies: ["PQ", "CarteroTesting"]),
         .testTarget(name: "CarteroTests", dependencies: ["Cartero", "PQ", "CarteroTesting"]),
+        .testTarget(
+            name: "CarteroWebTests",
+            dependencies: [
+                "CarteroWeb", "Cartero", "PQ", "CarteroTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

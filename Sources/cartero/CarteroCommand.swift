@@ -13,6 +13,7 @@ struct CarteroCommand: AsyncParsableCommand {
             DatabaseCommand.self, RegionalCommand.self, StaffCommand.self,
             ImportCommand.self, SampleCommand.self, CampaignCommand.self,
             CourierCommand.self, ReturnsCommand.self, CausalCommand.self, CasesCommand.self, LettersCommand.self, HistoryCommand.self, ExportCommand.self,
+            ServeCommand.self,
         ]
     )
 

@@ -51,6 +51,22 @@ public final class CarteroDatabase: Sendable {
         }
     }
 
+    /// Runs `body` in one transaction acting as no member: row-level security shows it
+    /// no row. For signing in, before anyone is known.
+    public func transactionAsNoOne<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await pool.withTransaction(.readCommitted) { connection in try body(connection) }
+    }
+
+    /// The active member with that id, ready to act; nil when there is none.
+    public func member(id: Int64) async throws -> ActingMember? {
+        try await pool.withTransaction(.readCommitted) { connection in
+            try Self.act(as: id, on: connection)
+            let row = try connection.queryRow(
+                "SELECT id, login, full_name, role, regional FROM cartero.staff WHERE id = \(id) AND active")
+            return try row.map(Self.member(from:))
+        }
+    }
+
     /// The active member with that login, ready to act.
     public func member(login: String) async throws -> ActingMember {
         try await transaction(asLogin: login) { _, member in member }
@@ -69,9 +85,13 @@ public final class CarteroDatabase: Sendable {
         }
         try act(as: id, on: connection)
         let row = try connection.queryRow("SELECT id, login, full_name, role, regional FROM cartero.staff WHERE id = \(id)")!
+        return try member(from: row)
+    }
+
+    private static func member(from row: Row) throws -> ActingMember {
         let (memberID, memberLogin, fullName, role, regional) = try row.decode((Int64, String, String, String, String?).self)
         guard let staffRole = StaffRole(rawValue: role) else {
-            throw CarteroError.invalid("staff member '\(login)' has an unknown role '\(role)'")
+            throw CarteroError.invalid("staff member '\(memberLogin)' has an unknown role '\(role)'")
         }
         return ActingMember(id: memberID, login: memberLogin, fullName: fullName, role: staffRole, regional: regional)
     }

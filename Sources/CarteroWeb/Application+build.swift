@@ -1,0 +1,42 @@
+import Cartero
+import Hummingbird
+import Foundation
+import Logging
+
+/// Where and how `cartero serve` listens.
+public struct WebConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Mark the session cookie Secure (behind HTTPS).
+    public var secureCookies: Bool
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false) {
+        self.host = host
+        self.port = port
+        self.secureCookies = secureCookies
+    }
+}
+
+/// The web back office: every database call of a request runs as the signed-in
+/// member, so PostgreSQL's row rules apply to the web as they do to the CLI.
+public func buildApplication(database: CarteroDatabase, configuration: WebConfiguration) throws -> some ApplicationProtocol {
+    var logger = Logger(label: "cartero.web")
+    logger.logLevel = .info
+    return Application(
+        router: try buildRouter(database: database, secureCookies: configuration.secureCookies),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cartero"),
+        logger: logger)
+}
+
+/// The routes, apart from the server, for `app.test(.router)`.
+public func buildRouter(database: CarteroDatabase, secureCookies: Bool = false) throws -> Router<WebRequestContext> {
+    let pages = try Pages()
+    let router = Router(context: WebRequestContext.self)
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: PageErrorMiddleware(pages: pages))
+    router.addRoutes(HealthController(database: database).endpoints)
+    router.add(middleware: SessionMiddleware(database: database))
+    router.addRoutes(SignInController(database: database, pages: pages, secureCookies: secureCookies).endpoints)
+    router.addRoutes(CasesController(database: database, pages: pages).endpoints)
+    return router
+}

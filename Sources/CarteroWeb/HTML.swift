@@ -1,0 +1,29 @@
+import Hummingbird
+
+/// A rendered page.
+struct HTML: ResponseGenerator {
+    var status: HTTPResponse.Status = .ok
+    let body: String
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// A redirect after a form (303: the browser follows with a GET).
+func seeOther(_ location: String) -> Response {
+    Response(status: .seeOther, headers: [.location: location])
+}
+
+/// The fields of a submitted form (application/x-www-form-urlencoded), at most 64 kB.
+func formFields<T: Decodable>(_ type: T.Type, of request: Request) async throws -> T {
+    let body = try await request.body.collect(upTo: 64 * 1024)
+    do {
+        return try URLEncodedFormDecoder().decode(T.self, from: String(buffer: body))
+    } catch {
+        throw HTTPError(.badRequest)
+    }
+}

@@ -1,0 +1,125 @@
+import Cartero
+import CarteroTesting
+import CarteroWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PQ
+import Testing
+
+/// The web's sign-in and a field agent's **Mis casos**, through the router, against a
+/// real PostgreSQL: signed out, wrong password, lock-out, wrong role, CSRF, and what each
+/// agent sees.
+@Suite struct SignInAndCasesTests {
+    let conninfo: String
+    let database: CarteroDatabase
+
+    init() async throws {
+        conninfo = try TestDatabase.migrated("web")
+        database = CarteroDatabase(conninfo: conninfo, maxConnections: 4)
+        let admin = try await database.member(login: "admin")
+        try await database.transaction(as: admin) { db in
+            _ = try Regionals.add(code: "NORTE", name: "Regional Norte", on: db)
+            for (login, role) in [("ana", StaffRole.auxiliarTerreno), ("beto", .auxiliarTerreno), ("coord", .coordinador)] {
+                try StaffDirectory.add(NewStaffMember(login: login, fullName: login.capitalized, role: role, regional: "NORTE",
+                                                      password: "clave-\(login)", dbLogin: false), on: db)
+            }
+        }
+        // A case for each agent, written as the owner, as a routed return leaves them.
+        let owner = try Connection(conninfo)
+        for (n, agent) in [(1, "ana"), (2, "beto")] {
+            try owner.execute("""
+                WITH l AS (
+                    INSERT INTO cartero.letters (campaign_id, regional, cuenta, consecutivo, anio, numero, prioridad, titular, direccion,
+                                                 barrio, municipio, ruta, saldo_mora, generated_by, status, dispatched_on, dispatched_by)
+                    VALUES (1, 'NORTE', \("CTA-\(n)"), \("NORTE-2026-00000\(n)"), 2026, \(n), \(n), 'Titular', \("Calle \(n) # 1-2"), 'Centro',
+                            'Cali', 'R-1', 1000, 1, 'despachada', current_date, 1)
+                    RETURNING id, consecutivo, cuenta)
+                INSERT INTO cartero.cases (letter_id, consecutivo, cuenta, regional, causal, destino, zona, estado, assigned_to, assigned_at, opened_by)
+                SELECT id, consecutivo, cuenta, 'NORTE', 'DIR_INEXISTENTE', 'terreno', 'R-1', 'asignado',
+                       cartero.staff_id_for_login(\(agent)), now(), 1 FROM l
+                """)
+        }
+    }
+
+    func app() throws -> some ApplicationProtocol {
+        Application(router: try buildRouter(database: database))
+    }
+
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    /// Signs in and returns the session cookie ("cartero_session=…").
+    func signIn(_ login: String, _ client: some TestClientProtocol) async throws -> String {
+        try await client.execute(uri: "/login", method: .post, headers: Self.form,
+                                 body: ByteBuffer(string: "login=\(login)&password=clave-\(login)")) { response in
+            #expect(response.status == .seeOther)
+            let cookie = try #require(response.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "\(cookie)")
+            return String(cookie.prefix { $0 != ";" })
+        }
+    }
+
+    func csrf(in page: String) throws -> String {
+        let marker = "name=\"csrf\" value=\""
+        let start = try #require(page.range(of: marker)).upperBound
+        return String(page[start...].prefix { $0 != "\"" })
+    }
+
+    @Test func healthAnswersWhenTheDatabaseDoes() async throws {
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test func anAgentSeesHisCasesAndNoneOfAnothers() async throws {
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/casos", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/login")
+            }
+            let cookie = try await signIn("ana", client)
+            try await client.execute(uri: "/casos", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok)
+                let page = String(buffer: response.body)
+                #expect(page.contains("Mis casos") && page.contains("CTA-1") && page.contains("Calle 1 # 1-2"))
+                #expect(!page.contains("CTA-2"))
+            }
+        }
+    }
+
+    @Test func aWrongPasswordIsRefusedAndFiveLockTheLogin() async throws {
+        try await app().test(.router) { client in
+            for _ in 1...5 {
+                try await client.execute(uri: "/login", method: .post, headers: Self.form,
+                                         body: ByteBuffer(string: "login=beto&password=mala")) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(String(buffer: response.body).contains("Usuario o contraseña incorrectos."))
+                }
+            }
+            try await client.execute(uri: "/login", method: .post, headers: Self.form,
+                                     body: ByteBuffer(string: "login=beto&password=clave-beto")) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.setCookie] == nil)
+            }
+        }
+    }
+
+    @Test func aCoordinatorHasNoFieldListAndSignsOutOnlyWithTheFormsToken() async throws {
+        try await app().test(.router) { client in
+            let cookie = try await signIn("coord", client)
+            try await client.execute(uri: "/casos", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .forbidden) }
+            let page = try await client.execute(uri: "/inicio", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+            var headers = Self.form
+            headers[.cookie] = cookie
+            try await client.execute(uri: "/logout", method: .post, headers: headers, body: ByteBuffer(string: "")) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/logout", method: .post, headers: headers, body: ByteBuffer(string: "csrf=\(try csrf(in: page))")) {
+                #expect($0.status == .seeOther)
+            }
+            try await client.execute(uri: "/inicio", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .seeOther, "the session ended")
+            }
+        }
+    }
+}
