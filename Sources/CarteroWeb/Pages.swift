@@ -30,7 +30,7 @@ struct Pages: Sendable {
             .caso { border: 1px solid #ddd; border-radius: .4rem; padding: .6rem .8rem; margin: .4rem 0; }
             .caso p { margin: .15rem 0; } .meta { color: #555; font-size: .9rem; }
             .error { color: #a00; } label { display: block; margin: .6rem 0 .2rem; }
-            input[type=text], input[type=password] { width: 100%; max-width: 20rem; padding: .4rem; font-size: 1rem; }
+            input[type=text], input[type=password], select { width: 100%; max-width: 20rem; padding: .4rem; font-size: 1rem; }
             button { padding: .45rem 1rem; font-size: 1rem; margin-top: .8rem; }
             @media print { header form, button { display: none; } .caso { break-inside: avoid; } }
             </style>
@@ -63,6 +63,18 @@ struct Pages: Sendable {
             <p><strong>Caso {{numero}}</strong> · Cuenta {{cuenta}} · Carta {{consecutivo}}</p>
             <p>{{direccion}}</p>
             <p class="meta">Causal: {{causal}} · {{destino}}</p>
+            <form method="post" action="/casos/{{numero}}/resolver">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="outcome-{{numero}}">Resultado</label>
+            <select id="outcome-{{numero}}" name="outcome" required>
+            {{#resultados}}<option value="{{valor}}">{{nombre}}</option>{{/resultados}}
+            </select>
+            <label for="address-{{numero}}">Dirección hallada o nueva</label>
+            <input type="text" id="address-{{numero}}" name="address" maxlength="200">
+            <label for="note-{{numero}}">Nota</label>
+            <input type="text" id="note-{{numero}}" name="note" maxlength="500">
+            <button type="submit">Resolver</button>
+            </form>
             </div>
             {{/casos}}
             {{/grupos}}

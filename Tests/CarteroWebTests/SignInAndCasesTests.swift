@@ -123,3 +123,32 @@ import Testing
         }
     }
 }
+
+extension SignInAndCasesTests {
+    @Test func anAgentResolvesHisCaseFromTheListAndNoOneElsesCase() async throws {
+        try await app().test(.router) { client in
+            let cookie = try await signIn("ana", client)
+            let page = try await client.execute(uri: "/casos", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+            #expect(page.contains("<option value=\"direccion_correcta\">Dirección correcta</option>"))
+            var headers = Self.form
+            headers[.cookie] = cookie
+            let token = try csrf(in: page)
+            // Beto's case is not his to see: 404, and it stays open.
+            let betos = try Connection(conninfo).queryValue("SELECT id FROM cartero.cases WHERE cuenta = 'CTA-2'", as: Int64.self)
+            try await client.execute(uri: "/casos/\(betos)/resolver", method: .post, headers: headers,
+                                     body: ByteBuffer(string: "csrf=\(token)&outcome=lote")) { #expect($0.status == .notFound) }
+            let anas = try Connection(conninfo).queryValue("SELECT id FROM cartero.cases WHERE cuenta = 'CTA-1'", as: Int64.self)
+            try await client.execute(uri: "/casos/\(anas)/resolver", method: .post, headers: headers,
+                                     body: ByteBuffer(string: "outcome=lote")) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/casos/\(anas)/resolver", method: .post, headers: headers,
+                                     body: ByteBuffer(string: "csrf=\(token)&outcome=direccion_errada&address=Calle+9+%23+9-99&note=")) {
+                #expect($0.status == .seeOther)
+            }
+            let states = try Connection(conninfo).execute(
+                "SELECT cuenta || ':' || destino || ':' || estado || ':' || coalesce(outcome, '') || ':' || direccion_hallada FROM cartero.cases ORDER BY id")
+                .map { try $0.decode(0, as: String.self) }
+            #expect(states == ["CTA-1:terreno:resuelto:direccion_errada:Calle 9 # 9-99", "CTA-2:terreno:asignado::",
+                               "CTA-1:facturacion:abierto::Calle 9 # 9-99"])
+        }
+    }
+}
