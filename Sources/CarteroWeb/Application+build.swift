@@ -38,5 +38,6 @@ public func buildRouter(database: CarteroDatabase, secureCookies: Bool = false) 
     router.add(middleware: SessionMiddleware(database: database))
     router.addRoutes(SignInController(database: database, pages: pages, secureCookies: secureCookies).endpoints)
     router.addRoutes(CasesController(database: database, pages: pages).endpoints)
+    router.addRoutes(ReturnsController(database: database, pages: pages).endpoints)
     return router
 }

@@ -80,6 +80,43 @@ struct Pages: Sendable {
             {{/grupos}}
             </body></html>
             """,
+        "registro": """
+            {{> head}}
+            <header><h1>Registro de información de mensajería</h1>
+            <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}">
+            <span class="meta">{{nombre}}</span> <button type="submit">Salir</button></form></header>
+            <form method="get" action="/registro">
+            <label for="carta">Consecutivo o número de guía</label>
+            <input type="text" id="carta" name="carta" value="{{carta}}" autofocus required>
+            <button type="submit">Buscar</button>
+            </form>
+            {{#encontrada}}
+            <div class="caso" id="carta">
+            <p><strong>{{consecutivo}}</strong> · Cuenta {{cuenta}} · {{estado}}</p>
+            <p>{{titular}} — {{direccion}}</p>
+            <p class="meta">Mensajería: {{mensajeria}}{{#registrada}} · Registrada como devuelta: {{registrada}}{{/registrada}}</p>
+            {{#casos}}<p class="meta">Casos: {{casos}}</p>{{/casos}}
+            {{^registrada}}
+            <form method="post" action="/registro">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <input type="hidden" name="consecutivo" value="{{consecutivo}}">
+            <label for="causal">Causal de devolución</label>
+            <select id="causal" name="causal" required>
+            {{#causales}}<option value="{{codigo}}">{{codigo}} — {{descripcion}}</option>{{/causales}}
+            </select>
+            <label for="observacion">Observación del mensajero</label>
+            <input type="text" id="observacion" name="observacion" maxlength="500">
+            <button type="submit">Registrar devolución</button>
+            </form>
+            {{/registrada}}
+            </div>
+            {{/encontrada}}
+            {{^encontrada}}{{#buscada}}<p class="error">No hay una carta con ese consecutivo o guía en su regional.</p>{{/buscada}}{{/encontrada}}
+            <h2>Registradas hoy</h2>
+            {{^hoy}}<p>Ninguna todavía.</p>{{/hoy}}
+            <ul>{{#hoy}}<li>{{consecutivo}} — {{causal}}</li>{{/hoy}}</ul>
+            </body></html>
+            """,
         "inicio": """
             {{> head}}
             <header><h1>Cartero</h1>

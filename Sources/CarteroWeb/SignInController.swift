@@ -29,6 +29,7 @@ struct SignInController {
     static func landing(for role: StaffRole) -> String {
         switch role {
         case .auxiliarTerreno, .facturacion: "/casos"
+        case .auxiliarOficina: "/registro"
         default: "/inicio"
         }
     }

@@ -20,7 +20,8 @@ import Testing
         let admin = try await database.member(login: "admin")
         try await database.transaction(as: admin) { db in
             _ = try Regionals.add(code: "NORTE", name: "Regional Norte", on: db)
-            for (login, role) in [("ana", StaffRole.auxiliarTerreno), ("beto", .auxiliarTerreno), ("coord", .coordinador)] {
+            for (login, role) in [("ana", StaffRole.auxiliarTerreno), ("beto", .auxiliarTerreno), ("coord", .coordinador),
+                                  ("ofi", .auxiliarOficina)] {
                 try StaffDirectory.add(NewStaffMember(login: login, fullName: login.capitalized, role: role, regional: "NORTE",
                                                       password: "clave-\(login)", dbLogin: false), on: db)
             }
@@ -149,6 +150,36 @@ extension SignInAndCasesTests {
                 .map { try $0.decode(0, as: String.self) }
             #expect(states == ["CTA-1:terreno:resuelto:direccion_errada:Calle 9 # 9-99", "CTA-2:terreno:asignado::",
                                "CTA-1:facturacion:abierto::Calle 9 # 9-99"])
+        }
+    }
+}
+
+extension SignInAndCasesTests {
+    @Test func theOfficeFindsAReturnedLetterAndRegistersItsCause() async throws {
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/login", method: .post, headers: Self.form,
+                                     body: ByteBuffer(string: "login=ofi&password=clave-ofi")) { response in
+                #expect(response.headers[.location] == "/registro")
+            }
+            let cookie = try await signIn("ofi", client)
+            let page = try await client.execute(uri: "/registro?carta=norte-2026-000001", method: .get, headers: [.cookie: cookie]) {
+                String(buffer: $0.body)
+            }
+            #expect(page.contains("NORTE-2026-000001") && page.contains("CTA-1") && page.contains("DIR_INEXISTENTE — Dirección inexistente"))
+            var headers = Self.form
+            headers[.cookie] = cookie
+            try await client.execute(uri: "/registro", method: .post, headers: headers,
+                                     body: ByteBuffer(string: "csrf=\(try csrf(in: page))&consecutivo=NORTE-2026-000001&causal=DIR_INEXISTENTE&observacion=Sin+placa")) {
+                #expect($0.status == .seeOther)
+                #expect($0.headers[.location] == "/registro?carta=NORTE-2026-000001")
+            }
+            let after = try await client.execute(uri: "/registro?carta=NORTE-2026-000001", method: .get, headers: [.cookie: cookie]) {
+                String(buffer: $0.body)
+            }
+            #expect(after.contains("Registrada como devuelta: DIR_INEXISTENTE") && after.contains("Casos: terreno asignado"))
+            #expect(after.contains("<li>NORTE-2026-000001 — DIR_INEXISTENTE</li>"))
+            let agent = try await signIn("ana", client)
+            try await client.execute(uri: "/registro", method: .get, headers: [.cookie: agent]) { #expect($0.status == .forbidden) }
         }
     }
 }

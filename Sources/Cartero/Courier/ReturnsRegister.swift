@@ -94,3 +94,54 @@ public enum ReturnsRegister {
         return last.isEmpty || last == "." || last == ".." || last == "/" ? "scan-\(id)" : last
     }
 }
+
+/// A letter as the office looks it up when it comes back: what was mailed, what the
+/// courier said, whether it was registered, and the cases it opened.
+public struct LetterLookup: Sendable, Hashable {
+    public let consecutivo: String
+    public let cuenta: String
+    public let titular: String
+    public let direccion: String
+    /// generada or despachada.
+    public let status: String
+    /// The courier's result (`ENTREGADA`, or `DEVUELTA CAUSAL`), if any.
+    public let courierResult: String?
+    /// The cause it was registered with in the office, if it was.
+    public let registeredCause: String?
+    /// The cases it opened: `destino estado` each.
+    public let cases: [String]
+}
+
+extension ReturnsRegister {
+    /// The letter with that consecutivo or courier's tracking number (a barcode reader
+    /// types either), if the acting member may see it.
+    public static func lookUp(_ text: String, on db: Connection) throws -> LetterLookup? {
+        let key = text.trimmed
+        guard !key.isEmpty, let row = try db.queryRow("""
+            SELECT l.consecutivo, l.cuenta, l.titular, l.direccion, l.status,
+                   r.estado || coalesce(' ' || r.causal, ''), g.causal,
+                   coalesce((SELECT string_agg(k.destino || ' ' || k.estado, ', ' ORDER BY k.id) FROM cartero.cases k
+                              WHERE k.letter_id = l.id), '')
+              FROM cartero.letters l
+              LEFT JOIN cartero.courier_results r ON r.letter_id = l.id
+              LEFT JOIN cartero.return_registrations g ON g.letter_id = l.id
+             WHERE l.consecutivo = \(key.uppercased())
+                OR l.id = (SELECT r2.letter_id FROM cartero.courier_results r2 WHERE r2.guia = \(key) LIMIT 1)
+             LIMIT 1
+            """)
+        else { return nil }
+        let (consecutivo, cuenta, titular, direccion, status, result, cause, cases) =
+            try row.decode((String, String, String, String, String, String?, String?, String).self)
+        return LetterLookup(consecutivo: consecutivo, cuenta: cuenta, titular: titular, direccion: direccion, status: status,
+                            courierResult: result, registeredCause: cause,
+                            cases: cases.isEmpty ? [] : cases.components(separatedBy: ", "))
+    }
+
+    /// Today's registered returns the acting member sees, newest first: consecutivo and cause.
+    public static func registeredToday(on db: Connection) throws -> [(consecutivo: String, causal: String)] {
+        try db.execute("""
+            SELECT consecutivo, causal FROM cartero.return_registrations
+             WHERE registered_at >= current_date ORDER BY id DESC
+            """).map { try $0.decode((String, String).self) }
+    }
+}
