@@ -35,7 +35,7 @@ struct CasesController {
         let session = try context.requireMember(roles: [.auxiliarTerreno, .facturacion, .coordinador, .admin])
         guard let id = context.parameters.get("case", as: Int64.self) else { throw HTTPError(.notFound) }
         let form = try await formFields(ResolveForm.self, of: request)
-        guard form.csrf == session.csrfToken else { throw HTTPError(.forbidden) }
+        try requireToken(form.csrf, of: session)
         guard let outcome = CaseOutcome(rawValue: form.outcome) else { throw HTTPError(.badRequest) }
         let address = form.address.flatMap { $0.isEmpty ? nil : $0 }
         let note = form.note.flatMap { $0.isEmpty ? nil : $0 }

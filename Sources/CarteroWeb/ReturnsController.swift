@@ -54,7 +54,7 @@ struct ReturnsController {
     @Sendable func register(_ request: Request, context: WebRequestContext) async throws -> Response {
         let session = try context.requireMember(roles: Self.clerks)
         let form = try await formFields(RegisterForm.self, of: request)
-        guard form.csrf == session.csrfToken else { throw HTTPError(.forbidden) }
+        try requireToken(form.csrf, of: session)
         let registration = try await database.transaction(as: session.member) { db in
             try ReturnsRegister.register(form.consecutivo, causal: form.causal, observacion: form.observacion ?? "", on: db)
         }

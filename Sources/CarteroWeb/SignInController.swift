@@ -69,7 +69,7 @@ struct SignInController {
 
     @Sendable func signOut(_ request: Request, context: WebRequestContext) async throws -> Response {
         let session = try context.requireMember()
-        try await requireToken(session.csrfToken, in: request)
+        try requireToken(try await formFields(SignedForm.self, of: request).csrf, of: session)
         if let token = request.cookies[sessionCookie]?.value { try await WebSessions.end(token: token, on: database) }
         var response = seeOther("/login")
         response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true,
@@ -79,8 +79,7 @@ struct SignInController {
 }
 
 /// Every form that changes something carries the session's CSRF token; a POST without
-/// it is refused with 403.
-func requireToken(_ expected: String, in request: Request) async throws {
-    let form = try await formFields(SignInController.SignedForm.self, of: request)
-    guard form.csrf == expected else { throw HTTPError(.forbidden) }
+/// it, or with another, is refused with 403.
+func requireToken(_ given: String?, of session: (member: ActingMember, csrfToken: String)) throws {
+    guard given == session.csrfToken else { throw HTTPError(.forbidden) }
 }

@@ -121,13 +121,7 @@ public enum Cases {
     /// asked, in the order a field agent walks them: by route, neighbourhood and address
     /// (the letter's, as mailed), then by number.
     public static func list(assignee: String? = nil, status: CaseStatus? = nil, on db: Connection) throws -> [CaseSummary] {
-        var assigneeID: Int64?
-        if let assignee {
-            guard let id = try db.queryValue("SELECT cartero.staff_id_for_login(\(assignee))", as: Int64?.self) else {
-                throw CarteroError.notFound("no active member has the login \(assignee)")
-            }
-            assigneeID = id
-        }
+        let assigneeID = try assignee.map { try StaffDirectory.requireID(login: $0, on: db) }
         return try db.execute("""
             SELECT k.id, k.consecutivo, k.cuenta, k.causal, k.destino, s.login, k.estado, l.direccion, l.barrio, l.ruta
             FROM cartero.cases k

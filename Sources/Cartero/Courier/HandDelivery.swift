@@ -19,15 +19,8 @@ public enum HandDelivery {
     /// The letters carried by `login` (the acting member when nil) that the acting member
     /// sees, in walking order; only those still to deliver unless `all`.
     public static func letters(carrier login: String? = nil, all: Bool = false, on db: Connection) throws -> [CarriedLetter] {
-        let carrier: Int64?
-        if let login {
-            guard let id = try db.queryValue("SELECT cartero.staff_id_for_login(\(login))", as: Int64?.self) else {
-                throw CarteroError.notFound("no active member has the login \(login)")
-            }
-            carrier = id
-        } else {
-            carrier = try db.queryValue("SELECT cartero.current_staff_id()", as: Int64?.self)
-        }
+        let carrier = try login.map { try StaffDirectory.requireID(login: $0, on: db) }
+            ?? db.queryValue("SELECT cartero.current_staff_id()", as: Int64?.self)
         return try db.execute("""
             SELECT l.consecutivo, l.cuenta, l.titular, l.direccion, l.barrio, l.ruta, r.estado
               FROM cartero.letters l

@@ -38,9 +38,10 @@ public enum ReturnsRegister {
                     SELECT registration_id, created, cases_opened
                     FROM cartero.register_return(\(consecutivo), \(causal.trimmed.uppercased()), \(observacion.trimmed))
                     """)!.decode((Int64, Bool, Int).self)
+                // The letter's cases opened in this transaction: by this registration.
                 let destinations = opened == 0 ? [] : try db.execute("""
                     SELECT k.destino FROM cartero.cases k JOIN cartero.return_registrations g ON g.letter_id = k.letter_id
-                    WHERE g.id = \(id) ORDER BY k.id DESC LIMIT \(opened)
+                    WHERE g.id = \(id) AND k.opened_at = now() ORDER BY k.id
                     """).map { try $0.decode(0, as: String.self) }
                 let stored = try files.map { file in
                     let (scanID, sha256, new) = try db.queryRow("""

@@ -99,6 +99,15 @@ public enum StaffDirectory {
         }
     }
 
+    /// The id of the active member with that login; "no active member has the login …"
+    /// when there is none.
+    public static func requireID(login: String, on db: Connection) throws -> Int64 {
+        guard let id = try db.queryValue("SELECT cartero.staff_id_for_login(\(login))", as: Int64?.self) else {
+            throw CarteroError.notFound("no active member has the login \(login)")
+        }
+        return id
+    }
+
     /// The active member with that login and web password, or nil. The password is
     /// checked inside the database (`cartero.sign_in`): no hash ever leaves it.
     public static func signIn(login: String, password: String, on db: Connection) throws -> Int64? {
