@@ -9,11 +9,17 @@ public struct WebConfiguration: Sendable {
     public var port: Int
     /// Mark the session cookie Secure (behind HTTPS).
     public var secureCookies: Bool
+    /// Where generated letters are written, a folder per campaign.
+    public var lettersDirectory: URL
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
+        lettersDirectory: URL = URL(fileURLWithPath: "cartas")
+    ) {
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
+        self.lettersDirectory = lettersDirectory
     }
 }
 
@@ -23,21 +29,25 @@ public func buildApplication(database: CarteroDatabase, configuration: WebConfig
     var logger = Logger(label: "cartero.web")
     logger.logLevel = .info
     return Application(
-        router: try buildRouter(database: database, secureCookies: configuration.secureCookies),
+        router: try buildRouter(database: database, configuration: configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cartero"),
         logger: logger)
 }
 
 /// The routes, apart from the server, for `app.test(.router)`.
-public func buildRouter(database: CarteroDatabase, secureCookies: Bool = false) throws -> Router<WebRequestContext> {
+public func buildRouter(database: CarteroDatabase, configuration: WebConfiguration = WebConfiguration()) throws -> Router<WebRequestContext> {
     let pages = try Pages()
     let router = Router(context: WebRequestContext.self)
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: PageErrorMiddleware(pages: pages))
     router.addRoutes(HealthController(database: database).endpoints)
     router.add(middleware: SessionMiddleware(database: database))
-    router.addRoutes(SignInController(database: database, pages: pages, secureCookies: secureCookies).endpoints)
+    router.addRoutes(SignInController(database: database, pages: pages, secureCookies: configuration.secureCookies).endpoints)
     router.addRoutes(CasesController(database: database, pages: pages).endpoints)
+    router.addRoutes(CaseBoardController(database: database, pages: pages).endpoints)
     router.addRoutes(ReturnsController(database: database, pages: pages).endpoints)
+    router.addRoutes(CampaignsController(database: database, pages: pages, lettersDirectory: configuration.lettersDirectory).endpoints)
+    router.addRoutes(AccountsController(database: database, pages: pages).endpoints)
+    router.addRoutes(AdminController(database: database, pages: pages).endpoints)
     return router
 }

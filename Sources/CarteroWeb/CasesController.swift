@@ -1,80 +1,127 @@
 import Cartero
+import Foundation
 import Hummingbird
+import PQ
 
 /// **Mis casos**: a field agent's or billing member's open cases, by route and
-/// neighbourhood, as he walks them. Read as him: the database shows him only his own.
+/// neighbourhood, as he walks them; billing's show what the field visit found and the
+/// address it proposes. Read as him: the database shows him only his own.
 struct CasesController {
     let database: CarteroDatabase
     let pages: Pages
+
+    static let assignees: Set<StaffRole> = [.auxiliarTerreno, .facturacion]
 
     var endpoints: RouteCollection<WebRequestContext> {
         let routes = RouteCollection(context: WebRequestContext.self)
         routes.get("casos", use: myCases)
         routes.post("casos/:case/resolver", use: resolve)
+        routes.get("casos/cambios.csv", use: changes)
         routes.get("inicio", use: start)
         return routes
     }
 
     /// The outcomes a case of each destination offers, as the form lists them.
-    static let outcomes: [String: [(CaseOutcome, String)]] = [
-        "terreno": [(.direccionCorrecta, "Dirección correcta"), (.direccionErrada, "Dirección errada"),
-                    (.predioDemolido, "Predio demolido"), (.lote, "Lote")],
-        "facturacion": [(.depurada, "Depurada"), (.direccionActualizada, "Dirección actualizada"), (.sinCambio, "Sin cambio")],
+    static let outcomes: [String: [CaseOutcome]] = [
+        "terreno": [.direccionCorrecta, .direccionErrada, .predioDemolido, .lote],
+        "facturacion": [.depurada, .direccionActualizada, .sinCambio],
     ]
 
-    struct ResolveForm: Decodable {
-        let csrf: String?
-        let outcome: String
-        let address: String?
-        let note: String?
-    }
-
-    /// Resolves one of the member's cases with the outcome the form names; the database
-    /// decides whether he may (his own case, or a coordinador of the regional).
+    /// Resolves one of the member's cases with the outcome the form names, with the photo
+    /// the phone took, if any; the database decides whether he may (his own case, or a
+    /// coordinador of the regional).
     @Sendable func resolve(_ request: Request, context: WebRequestContext) async throws -> Response {
-        let session = try context.requireMember(roles: [.auxiliarTerreno, .facturacion, .coordinador, .admin])
+        let session = try context.requireMember(roles: Self.assignees.union([.coordinador, .admin]))
         guard let id = context.parameters.get("case", as: Int64.self) else { throw HTTPError(.notFound) }
-        let form = try await formFields(ResolveForm.self, of: request)
-        try requireToken(form.csrf, of: session)
-        guard let outcome = CaseOutcome(rawValue: form.outcome) else { throw HTTPError(.badRequest) }
-        let address = form.address.flatMap { $0.isEmpty ? nil : $0 }
-        let note = form.note.flatMap { $0.isEmpty ? nil : $0 }
-        _ = try await database.transaction(as: session.member) { db in
-            try Cases.resolve(id, outcome: outcome, address: address, note: note, on: db)
+        let form = try await SubmittedForm(request)
+        try requireToken(form["csrf"], of: session)
+        guard let outcome = form["outcome"].flatMap(CaseOutcome.init) else { throw HTTPError(.badRequest) }
+        let photos = form.files["photo"].map { [$0] } ?? []
+        if let problem = UploadCheck.problem(photos) { return seeOther("/casos?problema=\(problem)#caso-\(id)") }
+        do {
+            _ = try await database.transaction(as: session.member) { db in
+                try Cases.resolve(id, outcome: outcome, address: form.text("address"), note: form.text("note"), uploads: photos, on: db)
+            }
+        } catch let error as CarteroError where error.kind == .invalid {
+            return seeOther("/casos?problema=\(photos.isEmpty ? "resultado" : "archivo")#caso-\(id)")
         }
-        return seeOther("/casos")
+        return seeOther("/casos?hecho=\(id)")
     }
 
     @Sendable func myCases(_ request: Request, context: WebRequestContext) async throws -> HTML {
-        let session = try context.requireMember(roles: [.auxiliarTerreno, .facturacion])
+        let session = try context.requireMember(roles: Self.assignees)
         let login = session.member.login
-        let cases = try await database.transaction(as: session.member) { db in
-            try Cases.list(assignee: login, status: .asignado, on: db)
+        let (cases, now) = try await database.transaction(as: session.member) { db in
+            (try Cases.list(assignee: login, status: .asignado, on: db), try db.queryValue("SELECT now()", as: Date.self))
         }
         var groups: [[String: Any]] = []
         for item in cases {
             let zona = "Ruta \(item.ruta.isEmpty ? "sin ruta" : item.ruta) · Barrio \(item.barrio.isEmpty ? "sin barrio" : item.barrio)"
-            let entry: [String: Any] = [
+            var entry: [String: Any] = [
                 "numero": String(item.id), "cuenta": item.cuenta, "consecutivo": item.consecutivo,
                 "direccion": item.direccion, "causal": item.causal, "csrf": session.csrfToken,
                 "destino": item.destino == "terreno" ? "Visita de terreno" : "Facturación",
-                "resultados": (Self.outcomes[item.destino] ?? []).map { ["valor": $0.0.rawValue, "nombre": $0.1] },
+                "dias": String(Int(now.timeIntervalSince(item.openedAt) / 86_400)),
+                "resultados": (Self.outcomes[item.destino] ?? []).map { ["valor": $0.rawValue, "nombre": Spanish.outcome($0.rawValue).capitalizedFirst] },
             ]
+            if item.destino == "terreno" { entry["foto"] = true }
+            if let visit = item.fieldVisit {
+                entry["terreno"] = visit.note.isEmpty ? ["resultado": Spanish.outcome(visit.outcome)]
+                    : ["resultado": Spanish.outcome(visit.outcome), "nota": visit.note]
+            }
+            if !item.proposedAddress.isEmpty { entry["propuesta"] = item.proposedAddress }
             if let last = groups.last, last["zona"] as? String == zona {
                 groups[groups.count - 1]["casos"] = (last["casos"] as? [[String: Any]] ?? []) + [entry]
             } else {
                 groups.append(["zona": zona, "casos": [entry]])
             }
         }
-        return HTML(body: pages.render("casos", [
-            "titulo": "Mis casos", "nombre": session.member.fullName, "csrf": session.csrfToken, "grupos": groups,
-        ]))
+        let query = request.uri.queryParameters
+        var values = Menu.page("Mis casos", current: "/casos", for: session,
+                               notice: query.get("hecho").map { "Caso \($0) resuelto." })
+        switch query.get("problema") {
+        case "archivo": values["problema"] = UploadCheck.sentence
+        case "resultado": values["problema"] = "Ese resultado necesita más datos: escriba la dirección hallada o nueva."
+        default: break
+        }
+        values["grupos"] = groups
+        if session.member.role == .facturacion { values["cambios"] = true }
+        return HTML(body: pages.render("casos", values))
+    }
+
+    /// The addresses and clean-up marks decided since the regional's last export, as the
+    /// commercial system loads them (`ChangeExport`); `?desde=YYYY-MM-DD` sends them again from that day.
+    @Sendable func changes(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let session = try context.requireMember(roles: [.facturacion, .coordinador, .admin])
+        let start: ChangeExport.Start = request.uri.queryParameters.get("desde").flatMap(CalendarDate.init).map { .day($0) } ?? .last
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cambios-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let regional = session.member.regional
+        let written = try await database.transaction(as: session.member) { db in
+            try ChangeExport.write(regional: regional, since: start, to: file, on: db)
+        }
+        let csv = try Data(contentsOf: written.file)
+        return Response(status: .ok, headers: CampaignsController.download("text/csv; charset=utf-8", name: "cambios-\(written.id).csv"),
+                        body: .init(byteBuffer: ByteBuffer(bytes: csv)))
     }
 
     @Sendable func start(_ request: Request, context: WebRequestContext) async throws -> HTML {
         let session = try context.requireMember()
-        return HTML(body: pages.render("inicio", [
-            "titulo": "Inicio", "nombre": session.member.fullName, "rol": session.member.role.rawValue, "csrf": session.csrfToken,
-        ]))
+        return HTML(body: pages.render("inicio", Menu.page("Cartero", current: "", for: session)))
+    }
+}
+
+extension String {
+    /// "dirección errada" → "Dirección errada".
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+/// What the web checks of an uploaded file before the database checks its first bytes.
+enum UploadCheck {
+    static let sentence = "El archivo debe ser PDF, JPEG, PNG o TIFF, de no más de 10 MB; no se guardó nada."
+
+    /// "archivo" when a file is empty or too big; nil when the sizes are right.
+    static func problem(_ files: [Attachment]) -> String? {
+        files.contains { $0.content.isEmpty || $0.content.count > ReturnsRegister.maximumScanBytes } ? "archivo" : nil
     }
 }

@@ -20,7 +20,11 @@ func seeOther(_ location: String) -> Response {
 
 /// The fields of a submitted form (application/x-www-form-urlencoded), at most 64 kB.
 func formFields<T: Decodable>(_ type: T.Type, of request: Request) async throws -> T {
-    let body = try await request.body.collect(upTo: 64 * 1024)
+    try decodeForm(T.self, from: try await request.body.collect(upTo: 64 * 1024))
+}
+
+/// The fields of a form body already read; 400 when they do not decode.
+func decodeForm<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
     do {
         return try URLEncodedFormDecoder().decode(T.self, from: String(buffer: body))
     } catch {

@@ -13,6 +13,8 @@ struct SignInController {
         routes.get("login", use: form)
         routes.post("login", use: signIn)
         routes.post("logout", use: signOut)
+        routes.get("clave", use: passwordForm)
+        routes.post("clave", use: changePassword)
         return routes
     }
 
@@ -30,7 +32,8 @@ struct SignInController {
         switch role {
         case .auxiliarTerreno, .facturacion: "/casos"
         case .auxiliarOficina: "/registro"
-        default: "/inicio"
+        case .coordinador, .admin: "/campanas"
+        case .analista: "/inicio"
         }
     }
 
@@ -78,8 +81,41 @@ struct SignInController {
     }
 }
 
+extension SignInController {
+    @Sendable func passwordForm(_ request: Request, context: WebRequestContext) async throws -> HTML {
+        let session = try context.requireMember()
+        let done = request.uri.queryParameters.get("hecho") != nil
+        return HTML(body: pages.render("clave", Menu.page("Cambiar contraseña", current: "", for: session,
+                                                          notice: done ? "Su contraseña cambió." : nil)))
+    }
+
+    /// Changes the member's own password, given the current one.
+    @Sendable func changePassword(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let session = try context.requireMember()
+        let form = try await SubmittedForm(request)
+        try requireToken(form["csrf"], of: session)
+        let current = form["actual"] ?? "", new = form["nueva"] ?? ""
+        func refuse(_ sentence: String) throws -> Response {
+            var values = Menu.page("Cambiar contraseña", current: "", for: session)
+            values["problema"] = sentence
+            var page = HTML(body: pages.render("clave", values))
+            page.status = .badRequest
+            return try page.response(from: request, context: context)
+        }
+        guard new == form["repetida"] else { return try refuse("Las dos contraseñas nuevas no coinciden.") }
+        guard new.count >= 8, new.utf8.count <= 72 else {
+            return try refuse("La contraseña nueva debe tener de 8 a 72 caracteres (sin tildes cuentan uno cada uno).")
+        }
+        let changed = try await database.transaction(as: session.member) { db in
+            try StaffDirectory.changeOwnPassword(current: current, new: new, on: db)
+        }
+        guard changed else { return try refuse("La contraseña actual no es correcta.") }
+        return seeOther("/clave?hecho=1")
+    }
+}
+
 /// Every form that changes something carries the session's CSRF token; a POST without
 /// it, or with another, is refused with 403.
-func requireToken(_ given: String?, of session: (member: ActingMember, csrfToken: String)) throws {
+func requireToken(_ given: String?, of session: WebSession) throws {
     guard given == session.csrfToken else { throw HTTPError(.forbidden) }
 }

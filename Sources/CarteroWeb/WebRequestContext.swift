@@ -1,18 +1,21 @@
 import Cartero
 import Hummingbird
 
+/// A signed-in member and the token his forms must carry.
+public typealias WebSession = (member: ActingMember, csrfToken: String)
+
 /// A request's context: who is signed in, once `SessionMiddleware` has read the cookie.
 public struct WebRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in member and the token his forms must carry; nil when signed out.
-    public var session: (member: ActingMember, csrfToken: String)?
+    public var session: WebSession?
 
     public init(source: Source) {
         coreContext = .init(source: source)
     }
 
     /// The signed-in member, or a redirect to the sign-in page.
-    func requireMember(roles: Set<StaffRole>? = nil) throws -> (member: ActingMember, csrfToken: String) {
+    func requireMember(roles: Set<StaffRole>? = nil) throws -> WebSession {
         guard let session else { throw SignInRequired() }
         if let roles, !roles.contains(session.member.role) { throw HTTPError(.forbidden) }
         return session

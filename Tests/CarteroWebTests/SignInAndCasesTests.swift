@@ -10,7 +10,7 @@ import Testing
 /// The web's sign-in and a field agent's **Mis casos**, through the router, against a
 /// real PostgreSQL: signed out, wrong password, lock-out, wrong role, CSRF, and what each
 /// agent sees.
-@Suite struct SignInAndCasesTests {
+@Suite struct SignInAndCasesTests: WebTesting {
     let conninfo: String
     let database: CarteroDatabase
 
@@ -45,25 +45,6 @@ import Testing
 
     func app() throws -> some ApplicationProtocol {
         Application(router: try buildRouter(database: database))
-    }
-
-    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-
-    /// Signs in and returns the session cookie ("cartero_session=…").
-    func signIn(_ login: String, _ client: some TestClientProtocol) async throws -> String {
-        try await client.execute(uri: "/login", method: .post, headers: Self.form,
-                                 body: ByteBuffer(string: "login=\(login)&password=clave-\(login)")) { response in
-            #expect(response.status == .seeOther)
-            let cookie = try #require(response.headers[.setCookie])
-            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "\(cookie)")
-            return String(cookie.prefix { $0 != ";" })
-        }
-    }
-
-    func csrf(in page: String) throws -> String {
-        let marker = "name=\"csrf\" value=\""
-        let start = try #require(page.range(of: marker)).upperBound
-        return String(page[start...].prefix { $0 != "\"" })
     }
 
     @Test func healthAnswersWhenTheDatabaseDoes() async throws {
@@ -171,7 +152,7 @@ extension SignInAndCasesTests {
             try await client.execute(uri: "/registro", method: .post, headers: headers,
                                      body: ByteBuffer(string: "csrf=\(try csrf(in: page))&consecutivo=NORTE-2026-000001&causal=DIR_INEXISTENTE&observacion=Sin+placa")) {
                 #expect($0.status == .seeOther)
-                #expect($0.headers[.location] == "/registro?carta=NORTE-2026-000001")
+                #expect($0.headers[.location] == "/registro?carta=NORTE-2026-000001&hecho=NORTE-2026-000001")
             }
             let after = try await client.execute(uri: "/registro?carta=NORTE-2026-000001", method: .get, headers: [.cookie: cookie]) {
                 String(buffer: $0.body)

@@ -100,9 +100,9 @@ public struct ParameterOverrides: Sendable, Hashable {
 
     public var isEmpty: Bool { columns.isEmpty }
 
-    static let maxDaysPastDue = 3650
-    static let maxWindowMonths = 120
-    static let maxLetters = 10_000_000
+    public static let maxDaysPastDue = 3650
+    public static let maxWindowMonths = 120
+    public static let maxLetters = 10_000_000
 
     /// Reads the `--threshold` arguments (`USO=AMOUNT`, the amount in pesos with at most
     /// two decimals and no thousands separators); a use class given twice keeps the last.

@@ -54,6 +54,20 @@ public struct CaseSummary: Sendable, Hashable {
     public let direccion: String
     public let barrio: String
     public let ruta: String
+    public let openedAt: Date
+    /// How it was resolved; nil while open.
+    public let outcome: String?
+    /// Of a facturación case: the address the field visit found; '' when none.
+    public let proposedAddress: String
+    /// Of a facturación case opened by a field visit: what the visit found and its note.
+    public let fieldVisit: FieldVisit?
+}
+
+/// What the field visit that opened a facturación case found.
+public struct FieldVisit: Sendable, Hashable {
+    /// direccion_errada, predio_demolido or lote.
+    public let outcome: String
+    public let note: String
 }
 
 /// Returned-letter cases (RULES.md section 3), opened in the letter's regional by
@@ -88,9 +102,9 @@ public enum Cases {
     /// all or nothing. Only the assignee, the regional's coordinador or an admin.
     public static func resolve(
         _ id: Int64, outcome: CaseOutcome, address: String? = nil, note: String? = nil, mark: String? = nil,
-        photos: [URL] = [], on db: Connection
+        photos: [URL] = [], uploads: [Attachment] = [], on db: Connection
     ) throws -> CaseResolution {
-        let files = try photos.map { try ScanFile(reading: $0, on: db) }
+        let files = try photos.map { try ScanFile(reading: $0, on: db) } + uploads.map { try ScanFile($0, on: db) }
         return try CarteroError.translating(whenRefused: "you may not resolve case \(id)") {
             try db.transaction {
                 let escalated = try db.queryValue("""
@@ -122,19 +136,39 @@ public enum Cases {
     /// (the letter's, as mailed), then by number.
     public static func list(assignee: String? = nil, status: CaseStatus? = nil, on db: Connection) throws -> [CaseSummary] {
         let assigneeID = try assignee.map { try StaffDirectory.requireID(login: $0, on: db) }
-        return try db.execute("""
-            SELECT k.id, k.consecutivo, k.cuenta, k.causal, k.destino, s.login, k.estado, l.direccion, l.barrio, l.ruta
+        return try summaries(where: """
+            (\(assigneeID)::bigint IS NULL OR k.assigned_to = \(assigneeID))
+              AND (\(status?.rawValue)::text IS NULL OR k.estado = \(status?.rawValue))
+            """, on: db)
+    }
+
+    /// The cases of one account the acting member sees, in the same order.
+    public static func list(account cuenta: String, on db: Connection) throws -> [CaseSummary] {
+        try summaries(where: "k.cuenta = \(cuenta)", on: db)
+    }
+
+    private static func summaries(where condition: Query, on db: Connection) throws -> [CaseSummary] {
+        try db.execute("""
+            SELECT k.id, k.consecutivo, k.cuenta, k.causal, k.destino, s.login, k.estado, l.direccion, l.barrio, l.ruta,
+                   k.opened_at, k.direccion_hallada, k.outcome, v.outcome AS visit_outcome, v.nota AS visit_note
             FROM cartero.cases k
             JOIN cartero.letters l ON l.id = k.letter_id
             LEFT JOIN cartero.staff s ON s.id = k.assigned_to
-            WHERE (\(assigneeID)::bigint IS NULL OR k.assigned_to = \(assigneeID))
-              AND (\(status?.rawValue)::text IS NULL OR k.estado = \(status?.rawValue))
+            -- The origin case is not his to see; field_visit_of tells what it found.
+            LEFT JOIN LATERAL (SELECT * FROM cartero.field_visit_of(k.id) WHERE k.origin_case_id IS NOT NULL) v ON true
+            WHERE \(condition)
             ORDER BY l.ruta COLLATE "C", l.barrio, l.direccion, k.id
             """).map { row in
             let (id, consecutivo, cuenta, causal, destino, assignee, status, direccion, barrio, ruta) =
                 try row.decode((Int64, String, String, String, String, String?, String, String, String, String).self)
+            let (openedAt, proposed, outcome, visitOutcome, visitNote) = try (
+                row.decode("opened_at", as: Date.self), row.decode("direccion_hallada", as: String.self),
+                row.decode("outcome", as: String?.self), row.decode("visit_outcome", as: String?.self),
+                row.decode("visit_note", as: String?.self))
             return CaseSummary(id: id, consecutivo: consecutivo, cuenta: cuenta, causal: causal, destino: destino,
-                               assignee: assignee, status: status, direccion: direccion, barrio: barrio, ruta: ruta)
+                               assignee: assignee, status: status, direccion: direccion, barrio: barrio, ruta: ruta,
+                               openedAt: openedAt, outcome: outcome, proposedAddress: proposed,
+                               fieldVisit: visitOutcome.map { FieldVisit(outcome: $0, note: visitNote ?? "") })
         }
     }
 }

@@ -29,9 +29,10 @@ public enum ReturnsRegister {
     /// it does not hold yet. Only an auxiliar de oficina or a coordinador of the letter's
     /// regional, or an admin.
     public static func register(
-        _ consecutivo: String, causal: String, observacion: String = "", scans: [URL] = [], on db: Connection
+        _ consecutivo: String, causal: String, observacion: String = "", scans: [URL] = [], uploads: [Attachment] = [],
+        on db: Connection
     ) throws -> Registration {
-        let files = try scans.map { try ScanFile(reading: $0, on: db) }
+        let files = try scans.map { try ScanFile(reading: $0, on: db) } + uploads.map { try ScanFile($0, on: db) }
         return try CarteroError.translating(whenRefused: "you may not register returned letters") {
             try db.transaction {
                 let (id, created, opened) = try db.queryRow("""

@@ -7,7 +7,7 @@ public struct LetterSettings: Sendable, Hashable {
     /// A setting: its key (the column), and the most characters it takes.
     public struct Key: Sendable, Hashable {
         public let name: String
-        let maxLength: Int
+        public let maxLength: Int
     }
 
     /// Every setting, in the order `--show` lists them. The lengths are the table's checks.

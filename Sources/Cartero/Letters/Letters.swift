@@ -70,7 +70,7 @@ public enum Letters {
         public let volumes: [URL]
     }
 
-    /// Numbers the campaign's letters (once: see `number`) and writes `cartas.pdf`, every
+    /// Numbers the campaign's letters (once: see `number`; a dispatched campaign's are drawn as they were numbered) and writes `cartas.pdf`, every
     /// letter in rank order with its payment coupon, and `manifiesto.csv` into
     /// `directory`; with a `volumeSize`, also the same letters split into volumes of at
     /// most that many, `cartas-001.pdf`, `cartas-002.pdf`, …, for the print shop. Runs in
@@ -87,15 +87,12 @@ public enum Letters {
             throw CarteroError.invalid("the volume size must be 1 letter or more, not \(volumeSize)")
         }
         let campaign = try Campaigns.find(id, on: db)
-        let settings = try LetterSettings.find(regional: campaign.regional, on: db)
-        guard let gln = settings["gln"], !gln.isEmpty else {
-            throw CarteroError.invalid(
-                "regional \(campaign.regional) has no GS1 location number for the payment coupon's barcode: an administrator sets the letter setting gln")
-        }
-        let total = try number(id, on: db)
-        let (today, regionalName) = try db.queryRow("SELECT current_date, name FROM cartero.regionals WHERE code = \(campaign.regional)")!
-            .decode((CalendarDate, String).self)
-        let dueDate = CalendarDate(daysSinceEpoch: today.daysSinceEpoch + (Int(settings["dias_cupon"] ?? "") ?? 15))
+        let today = try db.queryValue("SELECT current_date", as: CalendarDate.self)
+        let layout = try Layout(campaign, dated: today, on: db)
+        // A campaign handed to the courier is drawn again as numbered (a lost file, another instance).
+        let total = [.despachada, .cerrada].contains(campaign.status)
+            ? try db.queryValue("SELECT count(*) FROM cartero.letters WHERE campaign_id = \(id)", as: Int.self)
+            : try number(id, on: db)
 
         let files = FileManager.default
         try files.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -113,8 +110,7 @@ public enum Letters {
             for (partial, _) in written { try? files.removeItem(at: partial) }
         }
 
-        let pdf = try LetterPDF(
-            path: written[0].partial.path, settings: settings, regionalName: regionalName, date: today, cutDate: campaign.cutDate)
+        let pdf = try layout.pdf(path: written[0].partial.path)
         var drawn = 0
         try db.forEachRow("""
             SELECT consecutivo, cuenta, titular, direccion, barrio, municipio, saldo_mora, dias_mora
@@ -128,10 +124,8 @@ public enum Letters {
                 written.append((directory.appendingPathComponent(".\(name).partial"), directory.appendingPathComponent(name)))
                 try pdf.openVolume(path: written[written.count - 1].partial.path)
             }
-            try pdf.add(PrintedLetter(
-                consecutivo: consecutivo, cuenta: cuenta, titular: titular, direccion: direccion, barrio: barrio,
-                municipio: municipio, diasMora: dias, cutDate: campaign.cutDate,
-                coupon: try PaymentCoupon(locationNumber: gln, reference: cuenta, amount: saldo, dueDate: dueDate)))
+            try pdf.add(try layout.letter(consecutivo: consecutivo, cuenta: cuenta, titular: titular, direccion: direccion,
+                                          barrio: barrio, municipio: municipio, saldo: saldo, dias: dias))
             drawn += 1
             if drawn % 500 == 0 || drawn == total { progress(drawn, total) }
         }
@@ -156,6 +150,60 @@ public enum Letters {
             try files.moveItem(at: partial, to: final)
         }
         return Generated(letters: drawn, pages: pages, pdf: pdfURL, manifest: manifestURL, volumes: written.dropFirst(2).map(\.final))
+    }
+
+    /// A duplicate of one letter as it was generated (its date, its amounts, its coupon),
+    /// written to `file`: for the debtor at the counter who lost his. Whoever sees the letter.
+    public static func duplicate(_ consecutivo: String, to file: URL, on db: Connection) throws {
+        guard let row = try db.queryRow("""
+            SELECT campaign_id, generated_at::date AS dated, cuenta, titular, direccion, barrio, municipio, saldo_mora, dias_mora
+              FROM cartero.letters WHERE consecutivo = \(consecutivo)
+            """) else { throw CarteroError.notFound("no letter you may see has the consecutivo \(consecutivo)") }
+        let (campaignID, dated, cuenta, titular, direccion, barrio, municipio, saldo, dias) =
+            try row.decode((Int64, CalendarDate, String, String, String, String, String, Decimal, Int?).self)
+        let layout = try Layout(try Campaigns.find(campaignID, on: db), dated: dated, on: db)
+        let pdf = try layout.pdf(path: file.path)
+        try pdf.add(try layout.letter(consecutivo: consecutivo, cuenta: cuenta, titular: titular, direccion: direccion,
+                                      barrio: barrio, municipio: municipio, saldo: saldo, dias: dias))
+        _ = try pdf.finish()
+    }
+
+    /// What every letter of a campaign shares: the regional's settings and name, the
+    /// letter's date, and the coupon's due date and location number.
+    private struct Layout {
+        let campaign: Campaign
+        let settings: LetterSettings
+        let regionalName: String
+        let date: CalendarDate
+        let dueDate: CalendarDate
+        let gln: String
+
+        init(_ campaign: Campaign, dated date: CalendarDate, on db: Connection) throws {
+            settings = try LetterSettings.find(regional: campaign.regional, on: db)
+            guard let gln = settings["gln"], !gln.isEmpty else {
+                throw CarteroError.invalid(
+                    "regional \(campaign.regional) has no GS1 location number for the payment coupon's barcode: an administrator sets the letter setting gln")
+            }
+            self.campaign = campaign
+            self.gln = gln
+            self.date = date
+            regionalName = try db.queryValue("SELECT name FROM cartero.regionals WHERE code = \(campaign.regional)", as: String.self)
+            dueDate = CalendarDate(daysSinceEpoch: date.daysSinceEpoch + (Int(settings["dias_cupon"] ?? "") ?? 15))
+        }
+
+        func pdf(path: String) throws -> LetterPDF {
+            try LetterPDF(path: path, settings: settings, regionalName: regionalName, date: date, cutDate: campaign.cutDate)
+        }
+
+        func letter(
+            consecutivo: String, cuenta: String, titular: String, direccion: String, barrio: String, municipio: String,
+            saldo: Decimal, dias: Int?
+        ) throws -> PrintedLetter {
+            PrintedLetter(
+                consecutivo: consecutivo, cuenta: cuenta, titular: titular, direccion: direccion, barrio: barrio,
+                municipio: municipio, diasMora: dias, cutDate: campaign.cutDate,
+                coupon: try PaymentCoupon(locationNumber: gln, reference: cuenta, amount: saldo, dueDate: dueDate))
+        }
     }
 
     /// `cartas-001.pdf`, or its `.cartas-001.pdf.partial` while it is written.

@@ -52,14 +52,7 @@ public enum StaffDirectory {
             throw CarteroError.invalid("the database login \(member.login) is a name PostgreSQL or Cartero keeps for itself; give the member another login")
         }
         if let regional = member.regional { try Regionals.require(regional, on: db) }
-        if let password = member.password {
-            guard password.count >= 8 else { throw CarteroError.invalid("the password must have at least 8 characters") }
-            // bcrypt reads 72 bytes; more would be ignored without a word.
-            guard password.utf8.count <= maxPasswordBytes else {
-                throw CarteroError.invalid("the password must have at most \(maxPasswordBytes) bytes (72 letters without accents)")
-            }
-        }
-        let hash = member.password.map { Bcrypt.hash($0, cost: passwordCost) }
+        let hash = try member.password.map(hashed)
         try CarteroError.translating(whenRefused: "only an administrator may add staff members") {
             do {
                 try db.execute("""
@@ -106,6 +99,55 @@ public enum StaffDirectory {
             throw CarteroError.notFound("no active member has the login \(login)")
         }
         return id
+    }
+
+    /// A password's bcrypt hash, once it is long enough and not longer than bcrypt reads.
+    static func hashed(_ password: String) throws -> String {
+        guard password.count >= 8 else { throw CarteroError.invalid("the password must have at least 8 characters") }
+        // bcrypt reads 72 bytes; more would be ignored without a word.
+        guard password.utf8.count <= maxPasswordBytes else {
+            throw CarteroError.invalid("the password must have at most \(maxPasswordBytes) bytes (72 letters without accents)")
+        }
+        return Bcrypt.hash(password, cost: passwordCost)
+    }
+
+    /// The acting member changes his own web password, giving the current one; false
+    /// (and nothing changed) when the current one is wrong.
+    public static func changeOwnPassword(current: String, new: String, on db: Connection) throws -> Bool {
+        guard let login = try db.queryValue(
+            "SELECT login FROM cartero.staff WHERE id = cartero.current_staff_id()", as: String?.self),
+            try signIn(login: login, password: current, on: db) != nil
+        else { return false }
+        let hash = try hashed(new)
+        try CarteroError.translating(whenRefused: "no staff member is acting") {
+            try db.execute("SELECT cartero.set_own_password_hash(\(hash))")
+        }
+        return true
+    }
+
+    /// An administrator gives a member a new web password (one who forgot his).
+    public static func resetPassword(login: String, to password: String, on db: Connection) throws {
+        let hash = try hashed(password)
+        try update(login, set: "password_hash = \(hash)", on: db)
+    }
+
+    /// An administrator deactivates a member who left (or brings him back): an inactive
+    /// member cannot sign in, is given no case, and his history keeps his name.
+    public static func setActive(login: String, _ active: Bool, on db: Connection) throws {
+        try update(login, set: "active = \(active)", on: db)
+    }
+
+    private static func update(_ login: String, set assignment: Query, on db: Connection) throws {
+        let changed = try CarteroError.translating(whenRefused: "only an administrator may change staff members") {
+            try db.execute("UPDATE cartero.staff SET \(assignment) WHERE login = \(login)").affectedRows
+        }
+        guard changed == 1 else {
+            // The row rules hide the others' members from a non-admin: say what the policy means.
+            if try db.queryValue("SELECT cartero.current_staff_is_admin()", as: Bool.self) {
+                throw CarteroError.notFound("no staff member has the login \(login)")
+            }
+            throw CarteroError.forbidden("only an administrator may change staff members")
+        }
     }
 
     /// The active member with that login and web password, or nil. The password is
