@@ -188,7 +188,24 @@ SELECT pg_temp.expect('direccion_errada, predio_demolido and lote open facturaci
        FROM cartero.cases k JOIN cartero.staff s ON s.id = k.assigned_to JOIN cartero.cases o ON o.id = k.origin_case_id
       WHERE k.cuenta IN ('O2', 'O3', 'O5') AND k.destino = 'facturacion'),
     'O2:asignado:f1:Calle 9 # 9-99:true O3:asignado:f2:' || ':true O5:asignado:f1:' || ':true');
+SELECT pg_temp.case_of('O3', 'facturacion') AS o3f \gset
 SET ROLE cartero_app;
+
+-- what the visit found, told to whoever sees the billing case (0018), and to no one else
+SELECT pg_temp.act_as('f2');
+SELECT pg_temp.expect('the billing member reads what the field visit of his case found',
+    (SELECT outcome || ':' || (resolved_at IS NOT NULL) FROM cartero.field_visit_of(:o3f)), 'predio_demolido:true');
+SELECT pg_temp.act_as('coord');
+SELECT pg_temp.expect('so does the coordinator', (SELECT outcome FROM cartero.field_visit_of(:o3f)), 'predio_demolido');
+SELECT pg_temp.act_as('f1');
+SELECT pg_temp.expect('another billing member reads nothing of it', (SELECT count(*) FROM cartero.field_visit_of(:o3f))::text, '0');
+SELECT pg_temp.act_as('t3');
+SELECT pg_temp.expect('nor does the agent, who does not see the billing case', (SELECT count(*) FROM cartero.field_visit_of(:o3f))::text, '0');
+SELECT pg_temp.act_as('coord.sur');
+SELECT pg_temp.expect('nor another regional''s coordinator', (SELECT count(*) FROM cartero.field_visit_of(:o3f))::text, '0');
+SELECT pg_temp.act_as('f2');
+SELECT pg_temp.expect('a case opened by a return has no field visit',
+    (SELECT count(*) FROM cartero.field_visit_of(pg_temp.case_of('O4', 'facturacion')))::text, '0');
 
 SELECT pg_temp.act_as('f1');
 SELECT cartero.resolve_case(pg_temp.case_of('O2', 'facturacion'), 'direccion_actualizada', NULL, NULL, NULL);
