@@ -194,18 +194,18 @@ SET ROLE cartero_app;
 -- what the visit found, told to whoever sees the billing case (0018), and to no one else
 SELECT pg_temp.act_as('f2');
 SELECT pg_temp.expect('the billing member reads what the field visit of his case found',
-    (SELECT outcome || ':' || (resolved_at IS NOT NULL) FROM cartero.field_visit_of(:o3f)), 'predio_demolido:true');
+    (SELECT outcome || ':' || (resolved_at IS NOT NULL) FROM cartero.field_visits(ARRAY[:o3f]::bigint[])), 'predio_demolido:true');
 SELECT pg_temp.act_as('coord');
-SELECT pg_temp.expect('so does the coordinator', (SELECT outcome FROM cartero.field_visit_of(:o3f)), 'predio_demolido');
+SELECT pg_temp.expect('so does the coordinator', (SELECT outcome FROM cartero.field_visits(ARRAY[:o3f]::bigint[])), 'predio_demolido');
 SELECT pg_temp.act_as('f1');
-SELECT pg_temp.expect('another billing member reads nothing of it', (SELECT count(*) FROM cartero.field_visit_of(:o3f))::text, '0');
+SELECT pg_temp.expect('another billing member reads nothing of it', (SELECT count(*) FROM cartero.field_visits(ARRAY[:o3f]::bigint[]))::text, '0');
 SELECT pg_temp.act_as('t3');
-SELECT pg_temp.expect('nor does the agent, who does not see the billing case', (SELECT count(*) FROM cartero.field_visit_of(:o3f))::text, '0');
+SELECT pg_temp.expect('nor does the agent, who does not see the billing case', (SELECT count(*) FROM cartero.field_visits(ARRAY[:o3f]::bigint[]))::text, '0');
 SELECT pg_temp.act_as('coord.sur');
-SELECT pg_temp.expect('nor another regional''s coordinator', (SELECT count(*) FROM cartero.field_visit_of(:o3f))::text, '0');
+SELECT pg_temp.expect('nor another regional''s coordinator', (SELECT count(*) FROM cartero.field_visits(ARRAY[:o3f]::bigint[]))::text, '0');
 SELECT pg_temp.act_as('f2');
 SELECT pg_temp.expect('a case opened by a return has no field visit',
-    (SELECT count(*) FROM cartero.field_visit_of(pg_temp.case_of('O4', 'facturacion')))::text, '0');
+    (SELECT count(*) FROM cartero.field_visits(ARRAY[pg_temp.case_of('O4', 'facturacion')]))::text, '0');
 
 SELECT pg_temp.act_as('f1');
 SELECT cartero.resolve_case(pg_temp.case_of('O2', 'facturacion'), 'direccion_actualizada', NULL, NULL, NULL);

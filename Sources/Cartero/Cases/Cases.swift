@@ -148,27 +148,36 @@ public enum Cases {
     }
 
     private static func summaries(where condition: Query, on db: Connection) throws -> [CaseSummary] {
-        try db.execute("""
+        var escalated: [Int64] = []
+        let rows = try db.execute("""
             SELECT k.id, k.consecutivo, k.cuenta, k.causal, k.destino, s.login, k.estado, l.direccion, l.barrio, l.ruta,
-                   k.opened_at, k.direccion_hallada, k.outcome, v.outcome AS visit_outcome, v.nota AS visit_note
+                   k.opened_at, k.direccion_hallada, k.outcome, k.origin_case_id IS NOT NULL AS escalated
             FROM cartero.cases k
             JOIN cartero.letters l ON l.id = k.letter_id
             LEFT JOIN cartero.staff s ON s.id = k.assigned_to
-            -- The origin case is not his to see; field_visit_of tells what it found.
-            LEFT JOIN LATERAL (SELECT * FROM cartero.field_visit_of(k.id) WHERE k.origin_case_id IS NOT NULL) v ON true
             WHERE \(condition)
             ORDER BY l.ruta COLLATE "C", l.barrio, l.direccion, k.id
             """).map { row in
             let (id, consecutivo, cuenta, causal, destino, assignee, status, direccion, barrio, ruta) =
                 try row.decode((Int64, String, String, String, String, String?, String, String, String, String).self)
-            let (openedAt, proposed, outcome, visitOutcome, visitNote) = try (
+            let (openedAt, proposed, outcome) = try (
                 row.decode("opened_at", as: Date.self), row.decode("direccion_hallada", as: String.self),
-                row.decode("outcome", as: String?.self), row.decode("visit_outcome", as: String?.self),
-                row.decode("visit_note", as: String?.self))
-            return CaseSummary(id: id, consecutivo: consecutivo, cuenta: cuenta, causal: causal, destino: destino,
-                               assignee: assignee, status: status, direccion: direccion, barrio: barrio, ruta: ruta,
-                               openedAt: openedAt, outcome: outcome, proposedAddress: proposed,
-                               fieldVisit: visitOutcome.map { FieldVisit(outcome: $0, note: visitNote ?? "") })
+                row.decode("outcome", as: String?.self))
+            if try row.decode("escalated", as: Bool.self) { escalated.append(id) }
+            return (id, consecutivo, cuenta, causal, destino, assignee, status, direccion, barrio, ruta, openedAt, proposed, outcome)
+        }
+        // The origin cases are not theirs to see: field_visits tells what they found, for a page at once.
+        var visits: [Int64: FieldVisit] = [:]
+        if !escalated.isEmpty {
+            for row in try db.execute("SELECT case_id, outcome, nota FROM cartero.field_visits(\(escalated))") {
+                let (id, outcome, note) = try row.decode((Int64, String?, String).self)
+                if let outcome { visits[id] = FieldVisit(outcome: outcome, note: note) }
+            }
+        }
+        return rows.map { r in
+            CaseSummary(id: r.0, consecutivo: r.1, cuenta: r.2, causal: r.3, destino: r.4, assignee: r.5, status: r.6,
+                        direccion: r.7, barrio: r.8, ruta: r.9, openedAt: r.10, outcome: r.12, proposedAddress: r.11,
+                        fieldVisit: visits[r.0])
         }
     }
 }
