@@ -15,8 +15,10 @@ struct CasesController {
     var endpoints: RouteCollection<WebRequestContext> {
         let routes = RouteCollection(context: WebRequestContext.self)
         routes.get("casos", use: myCases)
-        routes.post("casos/:case/resolver", use: resolve)
         routes.get("casos/cambios.csv", use: changes)
+        routes.get("casos/:case", use: show)
+        routes.get("casos/:case/escaneos/:scan", use: scan)
+        routes.post("casos/:case/resolver", use: resolve)
         routes.get("inicio", use: start)
         return routes
     }
@@ -37,13 +39,13 @@ struct CasesController {
         try requireToken(form["csrf"], of: session)
         guard let outcome = form["outcome"].flatMap(CaseOutcome.init) else { throw HTTPError(.badRequest) }
         let photos = form.files["photo"].map { [$0] } ?? []
-        if let problem = UploadCheck.problem(photos) { return seeOther("/casos?problema=\(problem)#caso-\(id)") }
+        if let problem = UploadCheck.problem(photos) { return seeOther("/casos/\(id)?problema=\(problem)") }
         do {
             _ = try await database.transaction(as: session.member) { db in
                 try Cases.resolve(id, outcome: outcome, address: form.text("address"), note: form.text("note"), uploads: photos, on: db)
             }
         } catch let error as CarteroError where error.kind == .invalid {
-            return seeOther("/casos?problema=\(photos.isEmpty ? "resultado" : "archivo")#caso-\(id)")
+            return seeOther("/casos/\(id)?problema=\(photos.isEmpty ? "resultado" : "archivo")")
         }
         return seeOther("/casos?hecho=\(id)")
     }
@@ -57,19 +59,8 @@ struct CasesController {
         var groups: [[String: Any]] = []
         for item in cases {
             let zona = "Ruta \(item.ruta.isEmpty ? "sin ruta" : item.ruta) · Barrio \(item.barrio.isEmpty ? "sin barrio" : item.barrio)"
-            var entry: [String: Any] = [
-                "numero": String(item.id), "cuenta": item.cuenta, "consecutivo": item.consecutivo,
-                "direccion": item.direccion, "causal": item.causal, "csrf": session.csrfToken,
-                "destino": item.destino == "terreno" ? "Visita de terreno" : "Facturación",
-                "dias": String(Int(now.timeIntervalSince(item.openedAt) / 86_400)),
-                "resultados": (Self.outcomes[item.destino] ?? []).map { ["valor": $0.rawValue, "nombre": Spanish.outcome($0.rawValue).capitalizedFirst] },
-            ]
-            if item.destino == "terreno" { entry["foto"] = true }
-            if let visit = item.fieldVisit {
-                entry["terreno"] = visit.note.isEmpty ? ["resultado": Spanish.outcome(visit.outcome)]
-                    : ["resultado": Spanish.outcome(visit.outcome), "nota": visit.note]
-            }
-            if !item.proposedAddress.isEmpty { entry["propuesta"] = item.proposedAddress }
+            var entry = Self.summary(item, now: now)
+            if let visit = item.fieldVisit { entry["terreno"] = Spanish.outcome(visit.outcome) }
             if let last = groups.last, last["zona"] as? String == zona {
                 groups[groups.count - 1]["casos"] = (last["casos"] as? [[String: Any]] ?? []) + [entry]
             } else {
@@ -79,14 +70,69 @@ struct CasesController {
         let query = request.uri.queryParameters
         var values = Menu.page("Mis casos", current: "/casos", for: session,
                                notice: query.get("hecho").map { "Caso \($0) resuelto." })
-        switch query.get("problema") {
+        values["grupos"] = groups
+        if session.member.role == .facturacion { values["cambios"] = true }
+        return HTML(body: pages.render("casos", values))
+    }
+
+    /// What the list and the case's page both show of a case.
+    static func summary(_ item: CaseSummary, now: Date) -> [String: Any] {
+        var entry: [String: Any] = [
+            "numero": String(item.id), "cuenta": item.cuenta, "consecutivo": item.consecutivo, "direccion": item.direccion,
+            "causal": item.causal, "destino": item.destino == "terreno" ? "Visita de terreno" : "Facturación",
+            "dias": String(Int(now.timeIntervalSince(item.openedAt) / 86_400)),
+        ]
+        if !item.proposedAddress.isEmpty { entry["propuesta"] = item.proposedAddress }
+        return entry
+    }
+
+    /// One case, with its scans and the form that resolves it: his own, or (a coordinator) one of his regional.
+    @Sendable func show(_ request: Request, context: WebRequestContext) async throws -> HTML {
+        let session = try context.requireMember(roles: Self.assignees.union([.coordinador, .admin]))
+        guard let id = context.parameters.get("case", as: Int64.self) else { throw HTTPError(.notFound) }
+        let (found, scans, now) = try await database.transaction(as: session.member) { db -> (CaseSummary?, [StoredScan], Date) in
+            let found = try Cases.find(id, on: db)
+            let scans = try found.map { try ReturnsRegister.scans(ofLetter: $0.consecutivo, on: db) } ?? []
+            return (found, scans, try db.queryValue("SELECT now()", as: Date.self))
+        }
+        guard let item = found, item.status != "resuelto" else { throw HTTPError(.notFound) }
+        var values = Menu.page("Caso \(item.id)", current: "/casos", for: session)
+        values.merge(Self.summary(item, now: now)) { $1 }
+        if !item.barrio.isEmpty { values["barrio"] = item.barrio }
+        if !item.ruta.isEmpty { values["ruta"] = item.ruta }
+        if let visit = item.fieldVisit {
+            values["terreno"] = visit.note.isEmpty ? ["resultado": Spanish.outcome(visit.outcome)]
+                : ["resultado": Spanish.outcome(visit.outcome), "nota": visit.note]
+        }
+        values["escaneos"] = scans.map { ["id": String($0.id), "nombre": $0.fileName] }
+        values["resultados"] = (Self.outcomes[item.destino] ?? []).map {
+            ["valor": $0.rawValue, "nombre": Spanish.outcome($0.rawValue).capitalizedFirst]
+        }
+        if item.destino == "terreno" { values["foto"] = true }
+        switch request.uri.queryParameters.get("problema") {
         case "archivo": values["problema"] = UploadCheck.sentence
         case "resultado": values["problema"] = "Ese resultado necesita más datos: escriba la dirección hallada o nueva."
         default: break
         }
-        values["grupos"] = groups
-        if session.member.role == .facturacion { values["cambios"] = true }
-        return HTML(body: pages.render("casos", values))
+        return HTML(body: pages.render("caso", values))
+    }
+
+    /// A scan of the case's returned letter, as the office stored it.
+    @Sendable func scan(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let session = try context.requireMember(roles: Self.assignees.union([.coordinador, .admin]))
+        guard let id = context.parameters.get("case", as: Int64.self), let scanID = context.parameters.get("scan", as: Int64.self)
+        else { throw HTTPError(.notFound) }
+        let found = try await database.transaction(as: session.member) { db -> (StoredScan, Data)? in
+            // Only a scan of this case's letter: the URL names both.
+            guard let item = try Cases.find(id, on: db),
+                try ReturnsRegister.scans(ofLetter: item.consecutivo, on: db).contains(where: { $0.id == scanID })
+            else { return nil }
+            return try ReturnsRegister.scan(scanID, on: db)
+        }
+        guard let (stored, content) = found else { throw HTTPError(.notFound) }
+        return Response(status: .ok, headers: [.contentType: stored.mediaType, .cacheControl: "no-store",
+                                               .contentDisposition: "inline; filename=\"scan-\(stored.id)\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: content)))
     }
 
     /// The addresses and clean-up marks decided since the regional's last export, as the

@@ -59,12 +59,21 @@ import Testing
 
             // The field agent resolves the case it opened with a photo from his phone.
             let agent = try await signIn("ana", client)
-            let (_, cases) = try await get("/casos", agent, client)
             let id = try world.owner().queryValue("SELECT id FROM cartero.cases", as: Int64.self)
             let holder = try world.owner().queryValue("SELECT s.login FROM cartero.cases k JOIN cartero.staff s ON s.id = k.assigned_to", as: String.self)
             let member = holder == "ana" ? agent : try await signIn("beto", client)
-            let page = holder == "ana" ? cases : try await get("/casos", member, client).1
-            #expect(page.contains("id=\"caso-\(id)\"") && page.contains("type=\"file\""))
+            let other = holder == "ana" ? try await signIn("beto", client) : agent
+            #expect(try await get("/casos", member, client).1.contains("id=\"caso-\(id)\""))
+            let page = try await get("/casos/\(id)", member, client).1
+            #expect(page.contains("type=\"file\""))
+            let scanID = try world.owner().queryValue("SELECT id FROM cartero.return_scans", as: Int64.self)
+            #expect(page.contains("href=\"/casos/\(id)/escaneos/\(scanID)\""))
+            try await client.execute(uri: "/casos/\(id)/escaneos/\(scanID)", method: .get, headers: [.cookie: member]) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "image/png")
+                #expect(Array(response.body.readableBytesView) == Self.png)
+            }
+            #expect(try await get("/casos/\(id)/escaneos/\(scanID)", other, client).0 == .notFound, "not the other agent's")
+            #expect(try await get("/casos/\(id)", other, client).0 == .notFound)
             let resolved = try await postFile("/casos/\(id)/resolver", fields: [("csrf", try csrf(in: page)), ("outcome", "predio_demolido"), ("note", "Solo escombros")],
                                               file: ("photo", "foto.png", Self.png), member, client)
             #expect(resolved.0 == .seeOther && resolved.1 == "/casos?hecho=\(id)")
@@ -73,7 +82,10 @@ import Testing
             // Billing sees what the visit found; the proposed address travels with a wrong address.
             let billing = try await signIn("fac", client)
             let (_, queue) = try await get("/casos", billing, client)
-            #expect(queue.contains("Visita de terreno: predio demolido · «Solo escombros»"))
+            #expect(queue.contains("visita: predio demolido"))
+            let billingCase = try world.owner().queryValue("SELECT id FROM cartero.cases WHERE destino = 'facturacion'", as: Int64.self)
+            #expect(try await get("/casos/\(billingCase)", billing, client).1.contains("Visita de terreno: predio demolido · «Solo escombros»"))
+            #expect(try await get("/casos/\(id)", billing, client).0 == .notFound, "the field case is not billing's")
             #expect(queue.contains("Descargar los cambios para el sistema comercial"))
         }
     }

@@ -110,16 +110,19 @@ extension SignInAndCasesTests {
     @Test func anAgentResolvesHisCaseFromTheListAndNoOneElsesCase() async throws {
         try await app().test(.router) { client in
             let cookie = try await signIn("ana", client)
-            let page = try await client.execute(uri: "/casos", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+            let anas = try Connection(conninfo).queryValue("SELECT id FROM cartero.cases WHERE cuenta = 'CTA-1'", as: Int64.self)
+            let betos = try Connection(conninfo).queryValue("SELECT id FROM cartero.cases WHERE cuenta = 'CTA-2'", as: Int64.self)
+            let list = try await get("/casos", cookie, client).1
+            #expect(list.contains("href=\"/casos/\(anas)\"") && !list.contains("<select"))
+            let page = try await get("/casos/\(anas)", cookie, client).1
             #expect(page.contains("<option value=\"direccion_correcta\">Dirección correcta</option>"))
+            #expect(try await get("/casos/\(betos)", cookie, client).0 == .notFound)
             var headers = Self.form
             headers[.cookie] = cookie
             let token = try csrf(in: page)
             // Beto's case is not his to see: 404, and it stays open.
-            let betos = try Connection(conninfo).queryValue("SELECT id FROM cartero.cases WHERE cuenta = 'CTA-2'", as: Int64.self)
             try await client.execute(uri: "/casos/\(betos)/resolver", method: .post, headers: headers,
                                      body: ByteBuffer(string: "csrf=\(token)&outcome=lote")) { #expect($0.status == .notFound) }
-            let anas = try Connection(conninfo).queryValue("SELECT id FROM cartero.cases WHERE cuenta = 'CTA-1'", as: Int64.self)
             try await client.execute(uri: "/casos/\(anas)/resolver", method: .post, headers: headers,
                                      body: ByteBuffer(string: "outcome=lote")) { #expect($0.status == .forbidden) }
             try await client.execute(uri: "/casos/\(anas)/resolver", method: .post, headers: headers,
@@ -161,6 +164,26 @@ extension SignInAndCasesTests {
             #expect(after.contains("<li>NORTE-2026-000001 — DIR_INEXISTENTE</li>"))
             let agent = try await signIn("ana", client)
             try await client.execute(uri: "/registro", method: .get, headers: [.cookie: agent]) { #expect($0.status == .forbidden) }
+        }
+    }
+}
+
+/// While PostgreSQL does not answer, every page says so at once with 503.
+@Suite struct DatabaseDownTests: WebTesting {
+    @Test func pagesAnswer503AtOnceWhileTheDatabaseIsDown() async throws {
+        let database = CarteroDatabase(conninfo: "host=/nonexistent-cartero port=1 dbname=x connect_timeout=2", maxConnections: 2)
+        let app = Application(router: try buildRouter(database: database))
+        try await app.test(.router) { client in
+            let start = ContinuousClock.now
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .serviceUnavailable) }
+            try await client.execute(uri: "/casos", method: .get, headers: [.cookie: "cartero_session=abc"]) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("La base de datos no responde"))
+            }
+            try await client.execute(uri: "/login", method: .post, headers: Self.form, body: ByteBuffer(string: "login=a&password=b")) {
+                #expect($0.status == .serviceUnavailable)
+            }
+            #expect(ContinuousClock.now - start < .seconds(5))
         }
     }
 }

@@ -142,6 +142,11 @@ public enum Cases {
             """, on: db)
     }
 
+    /// One case, if the acting member sees it.
+    public static func find(_ id: Int64, on db: Connection) throws -> CaseSummary? {
+        try summaries(where: "k.id = \(id)", on: db).first
+    }
+
     /// The cases of one account the acting member sees, in the same order.
     public static func list(account cuenta: String, on db: Connection) throws -> [CaseSummary] {
         try summaries(where: "k.cuenta = \(cuenta)", on: db)

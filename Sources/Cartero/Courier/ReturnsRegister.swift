@@ -56,6 +56,32 @@ public enum ReturnsRegister {
         }
     }
 
+    /// The scans of letter `consecutivo`'s registered return that the acting member sees,
+    /// oldest first, without their bytes.
+    public static func scans(ofLetter consecutivo: String, on db: Connection) throws -> [StoredScan] {
+        try db.execute("""
+            SELECT s.id, s.file_name, s.media_type, s.byte_size, s.sha256
+              FROM cartero.return_scans s JOIN cartero.return_registrations g ON g.id = s.registration_id
+             WHERE g.consecutivo = \(consecutivo)
+             ORDER BY s.id
+            """).map { row in
+            let (id, name, type, size, sha256) = try row.decode((Int64, String, String, Int, String).self)
+            return StoredScan(id: id, fileName: name, mediaType: type, byteSize: size, sha256: sha256, created: true)
+        }
+    }
+
+    /// One scan and its bytes, checked against its SHA-256; nil when the acting member may not see it.
+    public static func scan(_ id: Int64, on db: Connection) throws -> (StoredScan, Data)? {
+        guard let row = try db.queryRow("""
+            SELECT id, file_name, media_type, byte_size, sha256, content FROM cartero.return_scans WHERE id = \(id)
+            """) else { return nil }
+        let (scanID, name, type, size, sha256, content) = try row.decode((Int64, String, String, Int, String, Data).self)
+        guard SHA256.hash(data: content).hex == sha256 else {
+            throw CarteroError.conflict("scan \(id) does not match its SHA-256")
+        }
+        return (StoredScan(id: scanID, fileName: name, mediaType: type, byteSize: size, sha256: sha256, created: true), content)
+    }
+
     /// Writes the scans of letter `consecutivo`'s registered return into `directory`
     /// (made when missing), each under its own name (two of one name: the second gets
     /// its id in front), checking each against its SHA-256. Returns them with where

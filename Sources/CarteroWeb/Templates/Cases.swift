@@ -1,5 +1,6 @@
 extension Templates {
-    /// **Mis casos**: a field agent's or billing member's open cases, grouped as he walks them.
+    /// **Mis casos**: a field agent's or billing member's open cases, grouped as he walks
+    /// them; short enough to print, each opening its own page to resolve it.
     static let casos = """
         {{> head}}
         {{> barra}}
@@ -9,28 +10,41 @@ extension Templates {
         <h2>{{zona}}</h2>
         {{#casos}}
         <div class="caso" id="caso-{{numero}}">
-        <p><strong>Caso {{numero}}</strong> · Cuenta <a href="/cuentas/{{cuenta}}">{{cuenta}}</a> · Carta {{consecutivo}}</p>
-        <p>{{direccion}}</p>
-        <p class="meta">Causal: {{causal}} · {{destino}} · abierto hace {{dias}} días</p>
-        {{#terreno}}<p class="meta">Visita de terreno: {{resultado}}{{#nota}} · «{{nota}}»{{/nota}}</p>{{/terreno}}
-        {{#propuesta}}<p>Dirección propuesta: <strong>{{propuesta}}</strong></p>{{/propuesta}}
-        <form method="post" action="/casos/{{numero}}/resolver" enctype="multipart/form-data">
-        <input type="hidden" name="csrf" value="{{csrf}}">
-        <label for="outcome-{{numero}}">Resultado</label>
-        <select id="outcome-{{numero}}" name="outcome" required>
-        {{#resultados}}<option value="{{valor}}">{{nombre}}</option>{{/resultados}}
-        </select>
-        <label for="address-{{numero}}">Dirección hallada o nueva</label>
-        <input type="text" id="address-{{numero}}" name="address" maxlength="200">
-        <label for="note-{{numero}}">Nota</label>
-        <input type="text" id="note-{{numero}}" name="note" maxlength="500">
-        {{#foto}}<label for="photo-{{numero}}">Foto (opcional)</label>
-        <input type="file" id="photo-{{numero}}" name="photo" accept="image/jpeg,image/png" capture="environment">{{/foto}}
-        <button type="submit">Resolver</button>
-        </form>
+        <p><a href="/casos/{{numero}}"><strong>Caso {{numero}}</strong></a> · {{direccion}}</p>
+        <p class="meta">Cuenta {{cuenta}} · {{causal}} · hace {{dias}} días{{#terreno}} · visita: {{.}}{{/terreno}}{{#propuesta}} · propuesta: {{.}}{{/propuesta}}</p>
         </div>
         {{/casos}}
         {{/grupos}}
+        </body></html>
+        """
+
+    /// One case: where to go, why, the scan of the returned letter, and the form that resolves it.
+    static let caso = """
+        {{> head}}
+        {{> barra}}
+        <p><a href="/casos">← Mis casos</a></p>
+        <div class="caso" id="caso-{{numero}}">
+        <p><strong>{{direccion}}</strong>{{#barrio}} · {{barrio}}{{/barrio}}{{#ruta}} · ruta {{ruta}}{{/ruta}}</p>
+        <p>Cuenta {{cuenta}} · carta {{consecutivo}}</p>
+        <p class="meta">Causal: {{causal}} · {{destino}} · abierto hace {{dias}} días</p>
+        {{#terreno}}<p class="meta">Visita de terreno: {{resultado}}{{#nota}} · «{{nota}}»{{/nota}}</p>{{/terreno}}
+        {{#propuesta}}<p>Dirección propuesta: <strong>{{propuesta}}</strong></p>{{/propuesta}}
+        {{#escaneos}}<p><a href="/casos/{{numero}}/escaneos/{{id}}">Escaneo: {{nombre}}</a></p>{{/escaneos}}
+        </div>
+        <form method="post" action="/casos/{{numero}}/resolver" enctype="multipart/form-data">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="outcome">Resultado</label>
+        <select id="outcome" name="outcome" required>
+        {{#resultados}}<option value="{{valor}}">{{nombre}}</option>{{/resultados}}
+        </select>
+        <label for="address">Dirección hallada o nueva</label>
+        <input type="text" id="address" name="address" maxlength="200">
+        <label for="note">Nota</label>
+        <input type="text" id="note" name="note" maxlength="500">
+        {{#foto}}<label for="photo">Foto (opcional)</label>
+        <input type="file" id="photo" name="photo" accept="image/jpeg,image/png" capture="environment">{{/foto}}
+        <button type="submit">Resolver</button>
+        </form>
         </body></html>
         """
 

@@ -5,7 +5,7 @@
 enum Templates {
     static let all: [String: String] = [
         "head": head, "barra": barra, "error": error, "inicio": inicio, "login": login,
-        "casos": casos, "tablero": tablero, "registro": registro,
+        "casos": casos, "caso": caso, "tablero": tablero, "registro": registro,
         "campanas": campanas, "campana": campana, "cuenta": cuenta, "cuentas": cuentas,
         "clave": clave, "parametros": parametros, "admin": admin, "regional": regional,
     ]
