@@ -1,25 +1,19 @@
 -- pgbench's side of `scripts/bench web`: what `cartero serve` asks PostgreSQL for one
--- GET /cuentas?q=CONSECUTIVO of the office (session, member, AccountInquiry.search),
+-- GET /cuentas?q=CONSECUTIVO of the office (the session and its member, then AccountInquiry.search),
 -- in the same transactions. Run as a login whose role is cartero_app.
 \set i random(1, 10500)
 SELECT token FROM public.bench_tokens WHERE n = 0 \gset
 BEGIN;
 SELECT staff_id, csrf_token FROM cartero.web_session(':token') \gset
-COMMIT;
-BEGIN;
 SELECT set_config('cartero.staff_id', ':staff_id', true);
 SELECT id, login, full_name, role, regional FROM cartero.staff WHERE id = :staff_id AND active;
 COMMIT;
 BEGIN;
 SELECT set_config('cartero.staff_id', ':staff_id', true);
-WITH wanted AS (
-    SELECT cuenta FROM cartero.accounts WHERE cuenta = 'NORTE-2026-' || lpad(:i::text, 6, '0')
-    UNION SELECT cuenta FROM cartero.letters WHERE consecutivo = 'NORTE-2026-' || lpad(:i::text, 6, '0')
-    UNION (SELECT cuenta FROM cartero.accounts
-            WHERE to_tsvector('simple', titular) @@ plainto_tsquery('simple', 'NORTE-2026-' || lpad(:i::text, 6, '0'))
-            LIMIT 51))
 SELECT a.cuenta, a.titular, a.direccion, a.saldo_mora
-  FROM cartero.accounts a JOIN wanted USING (cuenta)
+  FROM cartero.accounts a
+  JOIN (SELECT cuenta FROM cartero.accounts WHERE cuenta = 'NORTE-2026-' || lpad(:i::text, 6, '0')
+        UNION SELECT cuenta FROM cartero.letters WHERE consecutivo = 'NORTE-2026-' || lpad(:i::text, 6, '0')) wanted USING (cuenta)
  ORDER BY a.titular, a.cuenta
  LIMIT 51;
 COMMIT;

@@ -1,13 +1,11 @@
 -- pgbench's side of `scripts/bench web`: what `cartero serve` asks PostgreSQL for one
--- GET /casos of a field agent, in the same transactions (WebSessions.find, then
--- CarteroDatabase.member(id:), then Cases.list(assignee:status:); a field agent's cases
+-- GET /casos of a field agent, in the same transactions (WebSessions.find, which reads
+-- the session and its member in one, then Cases.list(assignee:status:); a field agent's cases
 -- have no field visit to ask about), with nothing of HTTP, Swift or the HTML around them. Run as a login whose role is cartero_app.
 \set n random(1, 20)
 SELECT token FROM public.bench_tokens WHERE n = :n \gset
 BEGIN;
 SELECT staff_id, csrf_token FROM cartero.web_session(':token') \gset
-COMMIT;
-BEGIN;
 SELECT set_config('cartero.staff_id', ':staff_id', true);
 SELECT id, login, full_name, role, regional FROM cartero.staff WHERE id = :staff_id AND active \gset
 COMMIT;

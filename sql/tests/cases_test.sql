@@ -204,6 +204,16 @@ SELECT pg_temp.expect('nor does the agent, who does not see the billing case', (
 SELECT pg_temp.act_as('coord.sur');
 SELECT pg_temp.expect('nor another regional''s coordinator', (SELECT count(*) FROM cartero.field_visits(ARRAY[:o3f]::bigint[]))::text, '0');
 SELECT pg_temp.act_as('f2');
+SELECT pg_temp.expect('a billing member finds by name only the accounts of his cases (0018)',
+    (SELECT string_agg(c, ',' ORDER BY c) FROM cartero.accounts_named('t', 50) c), 'O3,O4');
+SELECT pg_temp.act_as('oficina');
+SELECT pg_temp.expect('the office finds its regional''s, every word of the name counting',
+    (SELECT string_agg(c, ',' ORDER BY c) FROM cartero.accounts_named('T', 50) c) || ' '
+    || (SELECT string_agg(c, ',' ORDER BY c) FROM cartero.accounts_named('t o2', 50) c), 'O1,O2,O3,O4,O5 O2');
+SELECT pg_temp.expect('at most as many as asked', (SELECT count(*) FROM cartero.accounts_named('t', 2))::text, '2');
+SELECT pg_temp.act_as('coord.sur');
+SELECT pg_temp.expect('another regional finds none of them', (SELECT count(*) FROM cartero.accounts_named('t', 50))::text, '0');
+SELECT pg_temp.act_as('f2');
 SELECT pg_temp.expect('a case opened by a return has no field visit',
     (SELECT count(*) FROM cartero.field_visits(ARRAY[pg_temp.case_of('O4', 'facturacion')]))::text, '0');
 

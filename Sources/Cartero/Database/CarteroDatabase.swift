@@ -59,12 +59,14 @@ public final class CarteroDatabase: Sendable {
 
     /// The active member with that id, ready to act; nil when there is none.
     public func member(id: Int64) async throws -> ActingMember? {
-        try await pool.withTransaction(.readCommitted) { connection in
-            try Self.act(as: id, on: connection)
-            let row = try connection.queryRow(
-                "SELECT id, login, full_name, role, regional FROM cartero.staff WHERE id = \(id) AND active")
-            return try row.map(Self.member(from:))
-        }
+        try await pool.withTransaction(.readCommitted) { connection in try Self.member(id: id, on: connection) }
+    }
+
+    /// Acts as the member with that id in `connection`'s transaction and reads him; nil when he is not active.
+    static func member(id: Int64, on connection: Connection) throws -> ActingMember? {
+        try act(as: id, on: connection)
+        let row = try connection.queryRow("SELECT id, login, full_name, role, regional FROM cartero.staff WHERE id = \(id) AND active")
+        return try row.map(member(from:))
     }
 
     /// The active member with that login, ready to act.

@@ -16,20 +16,18 @@ public enum AccountInquiry {
     /// At most this many matches: a name shared by more is made more precise.
     public static let matchesShown = 50
 
-    /// The accounts whose number is `text`, that a letter numbered `text` went to, or whose
-    /// holder's name holds every word of `text` (case-insensitive), ordered by name.
+    /// The accounts whose number is `text`, that a letter numbered `text` went to, or —
+    /// when `text` has no digit, as no name has — whose holder's name holds every word of
+    /// `text` (case-insensitive), ordered by name.
     public static func search(_ text: String, on db: Connection) throws -> [Match] {
         let text = String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         guard !text.isEmpty else { return [] }
+        let wanted: Query = text.contains(where: \.isNumber)
+            ? "SELECT cuenta FROM cartero.accounts WHERE cuenta = \(text) UNION SELECT cuenta FROM cartero.letters WHERE consecutivo = \(text.uppercased())"
+            : "SELECT cuenta FROM cartero.accounts WHERE cuenta = \(text) UNION SELECT cartero.accounts_named(\(text), \(matchesShown + 1))"
         return try db.execute("""
-            WITH wanted AS (
-                SELECT cuenta FROM cartero.accounts WHERE cuenta = \(text)
-                UNION SELECT cuenta FROM cartero.letters WHERE consecutivo = \(text.uppercased())
-                UNION (SELECT cuenta FROM cartero.accounts
-                        WHERE to_tsvector('simple', titular) @@ plainto_tsquery('simple', \(text))
-                        LIMIT \(matchesShown + 1)))
             SELECT a.cuenta, a.titular, a.direccion, a.saldo_mora
-              FROM cartero.accounts a JOIN wanted USING (cuenta)
+              FROM cartero.accounts a JOIN (\(wanted)) wanted USING (cuenta)
              ORDER BY a.titular, a.cuenta
              LIMIT \(matchesShown + 1)
             """).map { row in

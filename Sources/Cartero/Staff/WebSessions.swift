@@ -35,11 +35,13 @@ public enum WebSessions {
     /// The member of a live session and its CSRF token; nil for an unknown, expired or
     /// ended one, or a member deactivated since.
     public static func find(token: String, on database: CarteroDatabase) async throws -> (member: ActingMember, csrfToken: String)? {
-        let found = try await database.transactionAsNoOne { db in
-            try db.queryRow("SELECT staff_id, csrf_token FROM cartero.web_session(\(token))")?.decode((Int64, String).self)
+        // One transaction: every page asks this first.
+        try await database.transactionAsNoOne { db -> (member: ActingMember, csrfToken: String)? in
+            guard let (id, csrf) = try db.queryRow("SELECT staff_id, csrf_token FROM cartero.web_session(\(token))")?
+                .decode((Int64, String).self)
+            else { return nil }
+            return try CarteroDatabase.member(id: id, on: db).map { ($0, csrf) }
         }
-        guard let found, let member = try await database.member(id: found.0) else { return nil }
-        return (member, found.1)
     }
 
     public static func end(token: String, on database: CarteroDatabase) async throws {
