@@ -38,7 +38,7 @@ struct CasesController {
         let form = try await SubmittedForm(request)
         try requireToken(form["csrf"], of: session)
         guard let outcome = form["outcome"].flatMap(CaseOutcome.init) else { throw HTTPError(.badRequest) }
-        let photos = form.files["photo"].map { [$0] } ?? []
+        let photos = form.files["photo"] ?? []
         if let problem = UploadCheck.problem(photos) { return seeOther("/casos/\(id)?problema=\(problem)") }
         do {
             _ = try await database.transaction(as: session.member) { db in

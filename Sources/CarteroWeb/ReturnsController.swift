@@ -62,7 +62,7 @@ struct ReturnsController {
         let form = try await SubmittedForm(request)
         try requireToken(form["csrf"], of: session)
         guard let consecutivo = form.text("consecutivo"), let causal = form.text("causal") else { throw HTTPError(.badRequest) }
-        let scans = form.files["scan"].map { [$0] } ?? []
+        let scans = form.files["scan"] ?? []
         if UploadCheck.problem(scans) != nil { return seeOther("/registro?carta=\(consecutivo)&problema=archivo") }
         let registration: ReturnsRegister.Registration
         do {
@@ -80,7 +80,7 @@ struct ReturnsController {
         let session = try context.requireMember(roles: Self.clerks)
         let form = try await SubmittedForm(request, limit: Self.maximumResultsBytes)
         try requireToken(form["csrf"], of: session)
-        guard let upload = form.files["resultados"] else { throw HTTPError(.badRequest) }
+        guard let upload = form.files["resultados"]?.first else { throw HTTPError(.badRequest) }
         // The import reads a file, and records its name: the upload is written under it, alone in a folder.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("resultados-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

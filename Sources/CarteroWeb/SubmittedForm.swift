@@ -3,15 +3,15 @@ import Foundation
 import Hummingbird
 import MultipartKit
 
-/// A submitted form, urlencoded or multipart/form-data (a form with a file): its text
-/// fields and its files. A file input left empty sends an empty, nameless part: it is
-/// not a file.
+/// A submitted form, urlencoded or multipart/form-data (a form with files): its text
+/// fields and its files, several to a field when the input takes several. A file input
+/// left empty sends an empty, nameless part: it is not a file.
 struct SubmittedForm {
     private(set) var fields: [String: String] = [:]
-    private(set) var files: [String: Attachment] = [:]
+    private(set) var files: [String: [Attachment]] = [:]
 
-    /// The largest body read: one 10 MB scan and the form around it.
-    static let maximumBytes = ReturnsRegister.maximumScanBytes + 256 * 1024
+    /// The largest body read: three 10 MB scans and the form around them.
+    static let maximumBytes = 3 * ReturnsRegister.maximumScanBytes + 256 * 1024
 
     subscript(_ name: String) -> String? { fields[name] }
 
@@ -54,7 +54,7 @@ struct SubmittedForm {
                 guard !fileName.isEmpty || part.body.readableBytes > 0 else { continue }
                 // A browser may send a Windows path; only the last component is the name.
                 let base = fileName.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? name
-                files[name] = Attachment(name: base, content: Data(buffer: part.body))
+                files[name, default: []].append(Attachment(name: base, content: Data(buffer: part.body)))
             } else {
                 fields[name] = String(buffer: part.body)
             }

@@ -52,10 +52,12 @@ import Testing
             #expect(try world.owner().queryValue("SELECT count(*) FROM cartero.return_registrations", as: Int.self) == 0)
             let noToken = try await postFile("/registro", fields: Array(fields.dropFirst()), file: ("scan", "carta.png", Self.png), cookie, client)
             #expect(noToken.0 == .forbidden)
-            let stored = try await postFile("/registro", fields: fields, file: ("scan", "C:\\escaner\\carta.png", Self.png), cookie, client)
+            let pdf = Array("%PDF-1.4\n% soporte de la empresa de mensajería\n".utf8)
+            let stored = try await postFiles("/registro", fields: fields,
+                                             files: [("scan", "C:\\escaner\\carta.png", Self.png), ("scan", "soporte.pdf", pdf)], cookie, client)
             #expect(stored.0 == .seeOther && stored.1 == "/registro?carta=\(letter)&hecho=\(letter)")
-            #expect(try world.owner().queryValue("SELECT file_name || ':' || media_type || ':' || byte_size FROM cartero.return_scans", as: String.self)
-                == "carta.png:image/png:208")
+            #expect(try world.owner().execute("SELECT file_name || ':' || media_type || ':' || byte_size FROM cartero.return_scans ORDER BY id")
+                .map { try $0.decode(0, as: String.self) } == ["carta.png:image/png:208", "soporte.pdf:application/pdf:\(pdf.count)"])
 
             // The field agent resolves the case it opened with a photo from his phone.
             let agent = try await signIn("ana", client)
@@ -66,7 +68,7 @@ import Testing
             #expect(try await get("/casos", member, client).1.contains("id=\"caso-\(id)\""))
             let page = try await get("/casos/\(id)", member, client).1
             #expect(page.contains("type=\"file\""))
-            let scanID = try world.owner().queryValue("SELECT id FROM cartero.return_scans", as: Int64.self)
+            let scanID = try world.owner().queryValue("SELECT min(id) FROM cartero.return_scans", as: Int64.self)
             #expect(page.contains("href=\"/casos/\(id)/escaneos/\(scanID)\""))
             try await client.execute(uri: "/casos/\(id)/escaneos/\(scanID)", method: .get, headers: [.cookie: member]) { response in
                 #expect(response.status == .ok && response.headers[.contentType] == "image/png")

@@ -46,14 +46,25 @@ extension WebTesting {
         _ uri: String, fields: [(String, String)], file: (field: String, name: String, bytes: [UInt8]), _ cookie: String,
         _ client: some TestClientProtocol
     ) async throws -> (HTTPResponse.Status, String?, String) {
+        try await postFiles(uri, fields: fields, files: [file], cookie, client)
+    }
+
+    /// Posts a multipart form with files, as a browser does.
+    func postFiles(
+        _ uri: String, fields: [(String, String)], files: [(field: String, name: String, bytes: [UInt8])], _ cookie: String,
+        _ client: some TestClientProtocol
+    ) async throws -> (HTTPResponse.Status, String?, String) {
         let boundary = "----cartero-test-boundary"
         var body = ByteBuffer()
         for (name, value) in fields {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         }
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-        body.writeBytes(file.bytes)
-        body.writeString("\r\n--\(boundary)--\r\n")
+        for file in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(file.bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
         let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)", .cookie: cookie]
         return try await client.execute(uri: uri, method: .post, headers: headers, body: body) {
             ($0.status, $0.headers[.location], String(buffer: $0.body))

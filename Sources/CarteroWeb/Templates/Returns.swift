@@ -24,8 +24,8 @@ extension Templates {
         </select>
         <label for="observacion">Observación del mensajero</label>
         <input type="text" id="observacion" name="observacion" maxlength="500">
-        <label for="scan">Escaneo de la carta devuelta (PDF, JPEG o PNG; opcional)</label>
-        <input type="file" id="scan" name="scan" accept="application/pdf,image/jpeg,image/png">
+        <label for="scan">Escaneos de la carta y del soporte de la empresa de mensajería (PDF, JPEG, PNG o TIFF, hasta 10 MB cada uno; opcional)</label>
+        <input type="file" id="scan" name="scan" accept="application/pdf,image/jpeg,image/png,image/tiff" multiple>
         <button type="submit">Registrar devolución</button>
         </form>
         {{/registrada}}
