@@ -14,8 +14,10 @@ struct AdminController {
         routes.get("admin", use: show)
         routes.post("admin/personal", use: addMember)
         routes.post("admin/personal/:login/:action", use: changeMember)
+        routes.post("admin/regionales", use: addRegional)
         routes.get("admin/regionales/:code", use: regional)
         routes.post("admin/regionales/:code", use: saveRegional)
+        routes.post("admin/causales", use: addCause)
         routes.post("admin/causales/:code", use: routeCause)
         return routes
     }
@@ -23,6 +25,7 @@ struct AdminController {
     static let notices = [
         "creado": "Miembro creado.", "desactivado": "Miembro desactivado.", "activado": "Miembro activado.",
         "clave": "Contraseña restablecida.", "causal": "Destino de la causal cambiado.", "regional": "Ajustes de la regional guardados.",
+        "nueva-regional": "Regional agregada.", "nueva-causal": "Causal agregada.",
     ]
 
     @Sendable func show(_ request: Request, context: WebRequestContext) async throws -> HTML {
@@ -43,6 +46,7 @@ struct AdminController {
         }
         values["roles"] = StaffRole.allCases.map { ["valor": $0.rawValue, "nombre": Spanish.role($0)] }
         values["regionales"] = regionals.map { ["codigo": $0.code, "nombre": $0.name] }
+        values["rutas"] = ReturnRoute.allCases.map(\.rawValue)
         values["causales"] = causes.map { cause -> [String: Any] in
             ["codigo": cause.code, "descripcion": cause.descripcion, "csrf": session.csrfToken,
              "destinos": ReturnRoute.allCases.map { route -> [String: Any] in
@@ -131,5 +135,37 @@ struct AdminController {
         let code = context.parameters.get("code") ?? ""
         _ = try await database.transaction(as: session.member) { db in try ReturnCauses.setRoute(code, to: route, on: db) }
         return seeOther("/admin?hecho=causal")
+    }
+
+    @Sendable func addRegional(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let session = try context.requireMember(roles: [.admin])
+        let form = try await SubmittedForm(request)
+        try requireToken(form["csrf"], of: session)
+        let code = form.text("codigo") ?? "", name = form.text("nombre") ?? ""
+        do {
+            _ = try await database.transaction(as: session.member) { db in try Regionals.add(code: code, name: name, on: db) }
+        } catch let error as CarteroError where error.kind == .invalid || error.kind == .conflict {
+            let sentence = error.kind == .conflict ? "Ya existe la regional \(code)." : "El código son 2 a 8 letras mayúsculas, y la regional necesita un nombre."
+            return try await page(session, problem: sentence).response(from: request, context: context)
+        }
+        return seeOther("/admin?hecho=nueva-regional")
+    }
+
+    @Sendable func addCause(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let session = try context.requireMember(roles: [.admin])
+        let form = try await SubmittedForm(request)
+        try requireToken(form["csrf"], of: session)
+        guard let route = form.text("destino").flatMap(ReturnRoute.init) else { throw HTTPError(.badRequest) }
+        let code = form.text("codigo") ?? "", descripcion = form.text("descripcion") ?? ""
+        do {
+            _ = try await database.transaction(as: session.member) { db in
+                try ReturnCauses.add(code, descripcion: descripcion, route: route, on: db)
+            }
+        } catch let error as CarteroError where error.kind == .invalid || error.kind == .conflict {
+            let sentence = error.kind == .conflict ? "Ya existe la causal \(code)."
+                : "El código va en mayúsculas (letras, dígitos y _, hasta 30) y la descripción tiene de 1 a 120 caracteres."
+            return try await page(session, problem: sentence).response(from: request, context: context)
+        }
+        return seeOther("/admin?hecho=nueva-causal")
     }
 }

@@ -23,7 +23,7 @@ import Testing
         (.get, "/cartas/NORTE-2026-000001.pdf", ["ofi", "coord", "jefe", "fac"]),
         (.get, "/admin", ["jefe"]), (.post, "/admin/personal", ["jefe"]), (.post, "/admin/personal/ana/desactivar", ["jefe"]),
         (.get, "/admin/regionales/NORTE", ["jefe"]), (.post, "/admin/regionales/NORTE", ["jefe"]),
-        (.post, "/admin/causales/LOTE", ["jefe"]),
+        (.post, "/admin/causales/LOTE", ["jefe"]), (.post, "/admin/regionales", ["jefe"]), (.post, "/admin/causales", ["jefe"]),
     ]
     static let logins = ["ana", "fac", "ofi", "coord", "jefe"]
 

@@ -158,6 +158,16 @@ import Testing
             }
             #expect(try await post("/admin/causales/LOTE", "csrf=\(adminToken)&destino=ninguna", admin, client) == (.seeOther, "/admin?hecho=causal"))
             #expect(try world.owner().queryValue("SELECT route FROM cartero.return_causes WHERE code = 'LOTE'", as: String.self) == "ninguna")
+            #expect(try await post("/admin/causales", "csrf=\(adminToken)&codigo=PERRO&descripcion=Perro+bravo&destino=terreno", admin, client)
+                == (.seeOther, "/admin?hecho=nueva-causal"))
+            #expect(try await post("/admin/regionales", "csrf=\(adminToken)&codigo=ORIENTE&nombre=Regional+Oriente", admin, client)
+                == (.seeOther, "/admin?hecho=nueva-regional"))
+            try await client.execute(uri: "/admin/regionales", method: .post, headers: adminHeaders,
+                                     body: ByteBuffer(string: "csrf=\(adminToken)&codigo=oriente&nombre=X")) {
+                #expect($0.status == .badRequest && String(buffer: $0.body).contains("El código son 2 a 8 letras mayúsculas"))
+            }
+            #expect(try world.owner().queryValue("SELECT string_agg(code, ',' ORDER BY code) FROM cartero.regionals", as: String.self) == "NORTE,ORIENTE,SUR")
+            #expect(try world.owner().queryValue("SELECT route FROM cartero.return_causes WHERE code = 'PERRO'", as: String.self) == "terreno")
         }
     }
 }

@@ -26,6 +26,14 @@ extension Templates {
         </form>
         <h2>Regionales y sus cartas</h2>
         <ul>{{#regionales}}<li><a href="/admin/regionales/{{codigo}}">{{codigo}} — {{nombre}}</a></li>{{/regionales}}</ul>
+        <form method="post" action="/admin/regionales">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <div class="campos">
+        <div><label for="codigo">Código (2 a 8 mayúsculas)</label><input type="text" id="codigo" name="codigo" pattern="[A-Z]{2,8}" required></div>
+        <div><label for="nombre-regional">Nombre</label><input type="text" id="nombre-regional" name="nombre" maxlength="100" required></div>
+        </div>
+        <button type="submit">Agregar regional</button>
+        </form>
         <h2>Causales de devolución</h2>
         <div class="tabla"><table>
         <thead><tr><th>Código</th><th>Descripción</th><th>Destino del caso</th></tr></thead>
@@ -34,6 +42,15 @@ extension Templates {
         <select name="destino" aria-label="Destino de {{codigo}}">{{#destinos}}<option value="{{valor}}"{{#elegido}} selected{{/elegido}}>{{valor}}</option>{{/destinos}}</select>
         <button type="submit">Cambiar</button></form></td></tr>{{/causales}}</tbody>
         </table></div>
+        <form method="post" action="/admin/causales">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <div class="campos">
+        <div><label for="causal-codigo">Código (mayúsculas, dígitos y _)</label><input type="text" id="causal-codigo" name="codigo" pattern="[A-Z][A-Z0-9_]{0,29}" required></div>
+        <div><label for="causal-descripcion">Descripción</label><input type="text" id="causal-descripcion" name="descripcion" maxlength="120" required></div>
+        <div><label for="causal-destino">Destino del caso</label><select id="causal-destino" name="destino">{{#rutas}}<option value="{{.}}">{{.}}</option>{{/rutas}}</select></div>
+        </div>
+        <button type="submit">Agregar causal</button>
+        </form>
         </body></html>
         """
 
