@@ -37,6 +37,5 @@ ENV PATH="/app:${PATH}" \
 USER cartero
 EXPOSE 8080
 # DATABASE_URL comes from the environment (docker-compose.yml sets it).
-# NOTE: `cartero serve` (the web back office) arrives with a later issue; until
-# then this container applies the migrations and stops at serve's usage error.
+# Applies the migrations, then serves the web back office until stopped.
 CMD ["sh", "-c", "cartero db migrate && exec cartero serve --host 0.0.0.0 --port 8080"]
