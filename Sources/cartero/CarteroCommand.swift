@@ -12,7 +12,7 @@ struct CarteroCommand: AsyncParsableCommand {
         subcommands: [
             DatabaseCommand.self, RegionalCommand.self, StaffCommand.self,
             ImportCommand.self, SampleCommand.self, CampaignCommand.self,
-            CourierCommand.self, ReturnsCommand.self, CausalCommand.self, CasesCommand.self, LettersCommand.self, HistoryCommand.self, ExportCommand.self,
+            CourierCommand.self, ReturnsCommand.self, CausalCommand.self, CasesCommand.self, LettersCommand.self, HistoryCommand.self, ExportCommand.self, ReportCommand.self,
             ServeCommand.self,
         ]
     )

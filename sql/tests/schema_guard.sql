@@ -88,7 +88,9 @@ LANGUAGE sql AS $$
             ('cartero.history', 'SELECT'), ('cartero.change_exports', 'SELECT'),
             ('reporting.accounts', 'SELECT'), ('reporting.payments', 'SELECT'), ('reporting.campaigns', 'SELECT'),
             ('reporting.campaign_selection', 'SELECT'), ('reporting.campaign_exclusions', 'SELECT'),
-            ('reporting.campaign_funnel', 'SELECT'))
+            ('reporting.campaign_funnel', 'SELECT'),
+            ('reporting.portfolio', 'SELECT'), ('reporting.campaign_letters', 'SELECT'), ('reporting.returns_by_cause', 'SELECT'),
+            ('reporting.case_backlog', 'SELECT'), ('reporting.field_productivity', 'SELECT'), ('reporting.campaign_effectiveness', 'SELECT'))
     -- personal data and secrets
     UNION ALL
     SELECT format('%s can read %s.%I, which holds %s', r.role, c.oid::regclass, a.attname,
