@@ -51,3 +51,15 @@ BEGIN
     END;
     RETURN CASE WHEN v_state <> 'ZZ000' THEN v_state WHEN v_message = '0' THEN 'none' ELSE 'ok' END;
 END $$;
+
+-- A login role (roles are cluster-wide: kept from an earlier run), an analyst's when asked.
+CREATE FUNCTION pg_temp.login_role(p_role text, p_analyst boolean) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = p_role) THEN
+        EXECUTE format('CREATE ROLE %I LOGIN', p_role);
+    END IF;
+    IF p_analyst AND NOT pg_has_role(p_role, 'cartero_analyst', 'MEMBER') THEN
+        EXECUTE format('GRANT cartero_analyst TO %I', p_role);
+    END IF;
+END $$;

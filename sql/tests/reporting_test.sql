@@ -79,16 +79,8 @@ SELECT l.id, l.consecutivo, l.cuenta, l.regional, v.causal, v.destino, '', v.est
        AS v(consecutivo, causal, destino, estado, quien, abierto, resultado, resolvio, resuelto)
   JOIN cartero.letters l ON l.consecutivo = v.consecutivo;
 
--- The analyst's own login (roles are cluster-wide: kept from an earlier run).
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cartero_test_reporter') THEN
-        CREATE ROLE cartero_test_reporter LOGIN;
-    END IF;
-    IF NOT pg_has_role('cartero_test_reporter', 'cartero_analyst', 'MEMBER') THEN
-        GRANT cartero_analyst TO cartero_test_reporter;
-    END IF;
-END $$;
+-- The analyst's own login.
+SELECT pg_temp.login_role('cartero_test_reporter', true);
 SET ROLE cartero_app;
 SELECT pg_temp.act_as('admin');
 SELECT cartero.create_db_login('cartero_test_reporter');

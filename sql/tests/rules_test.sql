@@ -271,20 +271,8 @@ SELECT pg_temp.expect('NORTE''s account was not changed by SUR',
 -- an analyst's own login: the same rows through reporting, no personal data, no forging
 
 RESET ROLE;
-DO $$
-BEGIN
-    -- Kept from an earlier run (roles are cluster-wide): already an analyst's login,
-    -- which create_db_login links again.
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cartero_test_analyst') THEN
-        CREATE ROLE cartero_test_analyst LOGIN;
-    END IF;
-    IF NOT pg_has_role('cartero_test_analyst', 'cartero_analyst', 'MEMBER') THEN
-        GRANT cartero_analyst TO cartero_test_analyst;
-    END IF;
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cartero_test_not_analyst') THEN
-        CREATE ROLE cartero_test_not_analyst LOGIN;
-    END IF;
-END $$;
+-- Kept from an earlier run: already an analyst's login, which create_db_login links again.
+SELECT pg_temp.login_role('cartero_test_analyst', true), pg_temp.login_role('cartero_test_not_analyst', false);
 SET ROLE cartero_app;
 SELECT pg_temp.act_as('admin');
 SELECT cartero.create_db_login('cartero_test_analyst');
