@@ -257,6 +257,46 @@ pg_start() {
   fi
 }
 
+# pg_replica_start PRIMARY-DIR PORT REPLICA-DIR KIND: a hot standby of the cluster in
+# PRIMARY-DIR, streaming from it (pg_basebackup -R over the primary's socket, whose
+# trust authentication initdb also gives replication), in REPLICA-DIR with its own
+# socket; made on first use, then started. Analysts' long queries run there.
+pg_replica_start() {
+  local primary=$1 port=$2 dir=$3 kind=$4
+  pg_is_running "$primary" || die "the primary in $primary is not running"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    pg_prepare_dir "$dir"
+    say "copying the primary in $primary into a standby in $dir/data (pg_basebackup)"
+    if ! as_pg "$PG_BIN/pg_basebackup" -h "$primary" -p "$port" -U postgres -D "$dir/data" -X stream -R -c fast \
+        >"$dir/basebackup.log" 2>&1; then
+      tail -n 20 "$dir/basebackup.log" >&2
+      die "pg_basebackup failed (full output in $dir/basebackup.log)"
+    fi
+  fi
+  if pg_is_running "$dir"; then
+    note "the standby is already running in $dir"
+    return 0
+  fi
+  pg_write_conf "$dir" "$port" "$kind"
+  say "starting the standby (socket in $dir, port $port)"
+  if ! as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 -s start; then
+    tail -n 40 "$dir/server.log" >&2 || true
+    die "the standby did not start"
+  fi
+}
+
+# pg_replica_caught_up PRIMARY-DIR REPLICA-DIR PORT: waits (up to 30 s) until the standby
+# has replayed everything the primary had written when it was called.
+pg_replica_caught_up() {
+  local primary=$1 dir=$2 port=$3 lsn
+  lsn="$(pg_psql "$primary" "$port" postgres -qAt -c "SELECT pg_current_wal_lsn()")"
+  for _ in $(seq 1 300); do
+    [ "$(pg_psql "$dir" "$port" postgres -qAt -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] && return 0
+    sleep 0.1
+  done
+  die "the standby in $dir did not replay the primary's $lsn within 30 s"
+}
+
 # pg_stop DIR [fast|immediate]
 pg_stop() {
   local dir=$1 mode=${2:-fast}
