@@ -104,11 +104,15 @@ struct CampaignsController {
             do { overrides = try form.overrides() } catch let refused as ParameterForm.Problem { problem = refused.sentence }
         }
         let asking = overrides
-        let (stored, whatIf, today) = try await database.transaction(as: session.member) { db -> (Funnel, Funnel?, CalendarDate) in
+        let (stored, whatIf, today, effect) = try await database.transaction(as: session.member) {
+            db -> (Funnel, Funnel?, CalendarDate, (header: [String], rows: [[String]])?) in
             let stored = try Funnel.stored(id, on: db)
             let today = try db.queryValue("SELECT current_date", as: CalendarDate.self)
-            guard let overrides = asking, stored.campaign.isDraft else { return (stored, nil, today) }
-            return (stored, try Funnel.whatIf(id, overrides: overrides, on: db), today)
+            // The analysts' own view: the page and their SQL agree.
+            let effect = [.despachada, .cerrada].contains(stored.campaign.status)
+                ? try Reports.table("campaign_effectiveness", campaign: id, on: db) : nil
+            guard let overrides = asking, stored.campaign.isDraft else { return (stored, nil, today, effect) }
+            return (stored, try Funnel.whatIf(id, overrides: overrides, on: db), today, effect)
         }
         let campaign = stored.campaign
         var values = Menu.page("Campaña \(campaign.id)", current: "/campanas", for: session, notice: query.get("hecho").flatMap(Self.notice))
@@ -132,6 +136,7 @@ struct CampaignsController {
         if let whatIf { funnels.append(Self.funnelValues(whatIf, title: "Simulación", anchor: "simulacion")) }
         values["embudos"] = funnels
         values["simulacion"] = form.values(showing: whatIf?.parameters ?? campaign.parameters)
+        if let effect, !effect.rows.isEmpty { values["efecto"] = ["filas": Self.effectRows(effect)] }
         return HTML(body: pages.render("campana", values))
     }
 
@@ -145,6 +150,28 @@ struct CampaignsController {
                  "primeras": Spanish.count(step.firstFailing), "saldo": Spanish.pesos(step.firstFailingBalance)]
             },
         ]
+    }
+
+    /// The rows of `reporting.campaign_effectiveness` as the page shows them: shares as percentages.
+    static func effectRows(_ effect: (header: [String], rows: [[String]])) -> [[String: Any]] {
+        func column(_ name: String) -> Int { effect.header.firstIndex(of: name) ?? 0 }
+        func percent(_ text: String) -> String {
+            guard let value = Double(text) else { return "—" }
+            return String(format: "%.1f %%", value * 100).replacingOccurrences(of: ".", with: ",")
+        }
+        return effect.rows.map { row -> [String: Any] in
+            let count = { (name: String) in Spanish.count(Int(row[column(name)]) ?? 0) }
+            return [
+                "dias": row[column("dias")],
+                "conCarta": "\(count("pagaron_con_carta")) de \(count("cuentas_con_carta")) (\(percent(row[column("tasa_con_carta")])))",
+                "control": "\(count("pagaron_control")) de \(count("cuentas_control")) (\(percent(row[column("tasa_control")])))",
+                "diferencia": percent(row[column("diferencia")]),
+                "intervalo": row[column("ic95_desde")].isEmpty ? "—"
+                    : "\(percent(row[column("ic95_desde")])) a \(percent(row[column("ic95_hasta")]))",
+                "recuperadoCarta": percent(row[column("recuperacion_con_carta")]),
+                "recuperadoControl": percent(row[column("recuperacion_control")]),
+            ]
+        }
     }
 
     /// What a step says when it is done (`?hecho=` after the redirect).

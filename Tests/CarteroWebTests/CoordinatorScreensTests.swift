@@ -47,6 +47,10 @@ import Testing
             let today = try world.owner().queryValue("SELECT current_date", as: CalendarDate.self)
             #expect(try await post("\(page)/despachar", "csrf=\(token)&fecha=\(today)", cookie, client) == (.seeOther, "\(page)?hecho=despachada"))
             #expect(try world.owner().queryValue("SELECT status FROM cartero.campaigns WHERE id = \(id)", as: String.self) == "despachada")
+            // Dispatched, it shows the letters' effect from the analysts' view: no payment yet, no control group.
+            let (_, dispatched) = try await get(page, cookie, client)
+            #expect(dispatched.contains("id=\"efecto\"") && dispatched.contains("<td class=\"n\">0 de 30 (0,0 %)</td>"))
+            #expect(dispatched.contains("<td class=\"n\">0 de 0 (—)</td>"))
         }
     }
 

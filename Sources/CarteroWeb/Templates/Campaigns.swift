@@ -65,6 +65,18 @@ extension Templates {
         </tbody></table></div>
         </section>
         {{/embudos}}
+        {{#efecto}}
+        <section id="efecto">
+        <h2>Efecto de las cartas frente al grupo de control</h2>
+        <div class="tabla"><table>
+        <thead><tr><th class="n">Días tras el despacho</th><th class="n">Pagaron, con carta</th><th class="n">Pagaron, control</th>
+        <th class="n">Diferencia</th><th class="n">IC 95 %</th><th class="n">Recuperado, con carta</th><th class="n">Recuperado, control</th></tr></thead>
+        <tbody>{{#filas}}<tr><td class="n">{{dias}}</td><td class="n">{{conCarta}}</td><td class="n">{{control}}</td><td class="n">{{diferencia}}</td>
+        <td class="n">{{intervalo}}</td><td class="n">{{recuperadoCarta}}</td><td class="n">{{recuperadoControl}}</td></tr>{{/filas}}</tbody>
+        </table></div>
+        <p class="meta">Con un intervalo por encima de 0, las cartas hicieron pagar; si incluye el 0, esta campaña no permite saberlo (grupo de control pequeño o sin efecto).</p>
+        </section>
+        {{/efecto}}
         {{#simulable}}
         <h2>¿Y si…? (no guarda nada)</h2>
         <form method="get" action="/campanas/{{id}}#simulacion" id="simular">
