@@ -11,7 +11,7 @@ extension Templates {
         {{#casos}}
         <div class="caso" id="caso-{{numero}}">
         <p><a href="/casos/{{numero}}"><strong>Caso {{numero}}</strong></a> · {{direccion}}</p>
-        <p class="meta">Cuenta {{cuenta}} · {{causal}} · hace {{dias}} días{{#terreno}} · visita: {{.}}{{/terreno}}{{#propuesta}} · propuesta: {{.}}{{/propuesta}}</p>
+        <p class="meta">{{meta}}</p>
         </div>
         {{/casos}}
         {{/grupos}}
