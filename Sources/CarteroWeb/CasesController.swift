@@ -56,24 +56,10 @@ struct CasesController {
         let (cases, now) = try await database.transaction(as: session.member) { db in
             (try Cases.list(assignee: login, status: .asignado, on: db), try db.queryValue("SELECT now()", as: Date.self))
         }
-        // Cases come in walking order: a new group starts where the route or neighbourhood changes.
-        var groups: [(zona: String, casos: [[String: Any]])] = []
-        for item in cases {
-            let zona = "Ruta \(item.ruta.isEmpty ? "sin ruta" : item.ruta) · Barrio \(item.barrio.isEmpty ? "sin barrio" : item.barrio)"
-            var meta = "Cuenta \(item.cuenta) · \(item.causal) · hace \(Int(now.timeIntervalSince(item.openedAt) / 86_400)) días"
-            if let visit = item.fieldVisit { meta += " · visita: \(Spanish.outcome(visit.outcome))" }
-            if !item.proposedAddress.isEmpty { meta += " · propuesta: \(item.proposedAddress)" }
-            let entry: [String: Any] = ["numero": String(item.id), "direccion": item.direccion, "meta": meta]
-            if groups.last?.zona == zona {
-                groups[groups.count - 1].casos.append(entry)
-            } else {
-                groups.append((zona, [entry]))
-            }
-        }
         let query = request.uri.queryParameters
         var values = Menu.page("Mis casos", current: "/casos", for: session,
                                notice: query.get("hecho").map { "Caso \($0) resuelto." })
-        values["grupos"] = groups.map { ["zona": $0.zona, "casos": $0.casos] as [String: Any] }
+        if cases.isEmpty { values["vacia"] = true } else { values["lista"] = CaseList.html(cases, now: now) }
         if session.member.role == .facturacion { values["cambios"] = true }
         return HTML(body: pages.render("casos", values))
     }

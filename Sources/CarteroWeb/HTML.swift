@@ -13,6 +13,29 @@ struct HTML: ResponseGenerator {
     }
 }
 
+extension HTML {
+    /// Text made safe inside an element or a quoted attribute: what Mustache's `{{x}}`
+    /// does, for the few lists drawn in Swift because they are long (`CaseList`).
+    static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "&")
+            || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") })
+        else { return text }
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "&": escaped += "&amp;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+}
+
 /// A redirect after a form (303: the browser follows with a GET).
 func seeOther(_ location: String) -> Response {
     Response(status: .seeOther, headers: [.location: location])

@@ -66,6 +66,10 @@ import Testing
                 #expect(page.contains("Mis casos") && page.contains("CTA-1") && page.contains("Calle 1 # 1-2"))
                 #expect(!page.contains("CTA-2"))
             }
+            // What the list shows is escaped, as Mustache would: an address is text, never markup.
+            try Connection(conninfo).execute("UPDATE cartero.letters SET direccion = 'Calle <b>1</b> & \"Sur\" O''Brien' WHERE cuenta = 'CTA-1'")
+            let page = try await get("/casos", cookie, client).1
+            #expect(page.contains("Calle &lt;b&gt;1&lt;/b&gt; &amp; &quot;Sur&quot; O&#39;Brien") && !page.contains("<b>1</b>"))
         }
     }
 

@@ -1,20 +1,13 @@
 extension Templates {
     /// **Mis casos**: a field agent's or billing member's open cases, grouped as he walks
-    /// them; short enough to print, each opening its own page to resolve it.
+    /// them (`CaseList`); short enough to print, each opening its own page to resolve it.
     static let casos = """
         {{> head}}
         {{> barra}}
         {{#cambios}}<p><a href="/casos/cambios.csv">Descargar los cambios para el sistema comercial (CSV)</a></p>{{/cambios}}
-        {{^grupos}}<p>No tiene casos asignados por ahora.</p>{{/grupos}}
-        {{#grupos}}
-        <h2>{{zona}}</h2>
-        {{#casos}}
-        <div class="caso" id="caso-{{numero}}">
-        <p><a href="/casos/{{numero}}"><strong>Caso {{numero}}</strong></a> · {{direccion}}</p>
-        <p class="meta">{{meta}}</p>
-        </div>
-        {{/casos}}
-        {{/grupos}}
+        {{#vacia}}<p>No tiene casos asignados por ahora.</p>{{/vacia}}
+        {{! The list is drawn by CaseList, every value escaped there. }}
+        {{{lista}}}
         </body></html>
         """
 
