@@ -18,14 +18,9 @@ import Testing
         conninfo = try TestDatabase.migrated("web")
         database = CarteroDatabase(conninfo: conninfo, maxConnections: 4)
         let admin = try await database.member(login: "admin")
-        try await database.transaction(as: admin) { db in
-            _ = try Regionals.add(code: "NORTE", name: "Regional Norte", on: db)
-            for (login, role) in [("ana", StaffRole.auxiliarTerreno), ("beto", .auxiliarTerreno), ("coord", .coordinador),
-                                  ("ofi", .auxiliarOficina)] {
-                try StaffDirectory.add(NewStaffMember(login: login, fullName: login.capitalized, role: role, regional: "NORTE",
-                                                      password: "clave-\(login)", dbLogin: false), on: db)
-            }
-        }
+        _ = try await database.transaction(as: admin) { db in try Regionals.add(code: "NORTE", name: "Regional Norte", on: db) }
+        try WebWorld.addMembers([("ana", .auxiliarTerreno, "NORTE"), ("beto", .auxiliarTerreno, "NORTE"), ("coord", .coordinador, "NORTE"),
+                                 ("ofi", .auxiliarOficina, "NORTE")], to: conninfo)
         // A case for each agent, written as the owner, as a routed return leaves them.
         let owner = try Connection(conninfo)
         for (n, agent) in [(1, "ana"), (2, "beto")] {
@@ -178,7 +173,6 @@ extension SignInAndCasesTests {
         let database = CarteroDatabase(conninfo: "host=/nonexistent-cartero port=1 dbname=x connect_timeout=2", maxConnections: 2)
         let app = Application(router: try buildRouter(database: database))
         try await app.test(.router) { client in
-            let start = ContinuousClock.now
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .serviceUnavailable) }
             try await client.execute(uri: "/casos", method: .get, headers: [.cookie: "cartero_session=abc"]) { response in
                 #expect(response.status == .serviceUnavailable)
@@ -187,7 +181,6 @@ extension SignInAndCasesTests {
             try await client.execute(uri: "/login", method: .post, headers: Self.form, body: ByteBuffer(string: "login=a&password=b")) {
                 #expect($0.status == .serviceUnavailable)
             }
-            #expect(ContinuousClock.now - start < .seconds(5))
         }
     }
 }
