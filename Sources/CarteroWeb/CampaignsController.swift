@@ -63,7 +63,7 @@ struct CampaignsController {
 
     @Sendable func create(_ request: Request, context: WebRequestContext) async throws -> Response {
         let session = try context.requireMember(roles: Self.coordinators)
-        let body = try await request.body.collect(upTo: 64 * 1024)
+        let body = try await CarteroWeb.body(of: request, upTo: 64 * 1024)
         let form = try decodeForm(NewCampaignForm.self, from: body)
         try requireToken(form.csrf, of: session)
         let parameters = try decodeForm(ParameterForm.self, from: body)

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// A rendered page.
 struct HTML: ResponseGenerator {
@@ -43,7 +44,16 @@ func seeOther(_ location: String) -> Response {
 
 /// The fields of a submitted form (application/x-www-form-urlencoded), at most 64 kB.
 func formFields<T: Decodable>(_ type: T.Type, of request: Request) async throws -> T {
-    try decodeForm(T.self, from: try await request.body.collect(upTo: 64 * 1024))
+    try decodeForm(T.self, from: try await body(of: request, upTo: 64 * 1024))
+}
+
+/// The request's body, at most `limit` bytes: more is answered 413.
+func body(of request: Request, upTo limit: Int) async throws -> ByteBuffer {
+    do {
+        return try await request.body.collect(upTo: limit)
+    } catch is NIOTooManyBytesError {
+        throw HTTPError(.contentTooLarge)
+    }
 }
 
 /// The fields of a form body already read; 400 when they do not decode.

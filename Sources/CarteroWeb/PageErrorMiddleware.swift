@@ -38,6 +38,7 @@ struct PageErrorMiddleware: RouterMiddleware {
         case .badRequest: "La solicitud no es válida."
         case .conflict: "Otra persona lo cambió primero; vuelva a cargar la página."
         case .serviceUnavailable: "La base de datos no responde; intente de nuevo en un momento."
+        case .contentTooLarge: "El archivo es demasiado grande: cada escaneo o foto puede tener hasta 10 MB."
         default: "Algo salió mal; intente de nuevo."
         }
         var html = HTML(body: pages.render("error", ["titulo": "Error \(status.code)", "mensaje": sentence]))

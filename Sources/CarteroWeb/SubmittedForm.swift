@@ -21,10 +21,14 @@ struct SubmittedForm {
         return value
     }
 
+    /// A form without files: what a person types.
+    static let maximumFieldBytes = 64 * 1024
+
     init(_ request: Request, limit: Int = maximumBytes) async throws {
-        let body = try await request.body.collect(upTo: limit)
         let type = request.headers[.contentType] ?? ""
-        if type.lowercased().hasPrefix("multipart/form-data") {
+        let multipart = type.lowercased().hasPrefix("multipart/form-data")
+        let body = try await body(of: request, upTo: multipart ? limit : Self.maximumFieldBytes)
+        if multipart {
             guard let boundary = Self.parameter("boundary", of: type) else { throw HTTPError(.badRequest) }
             try readMultipart(body, boundary: boundary)
         } else {

@@ -50,6 +50,13 @@ import Testing
             let (_, refused) = try await get(try #require(text.1), cookie, client)
             #expect(refused.contains("El archivo debe ser PDF, JPEG, PNG o TIFF"))
             #expect(try world.owner().queryValue("SELECT count(*) FROM cartero.return_registrations", as: Int.self) == 0)
+            // A form without a file is what a person types: more than 64 kB of it is refused, in Spanish.
+            var headers = Self.form
+            headers[.cookie] = cookie
+            try await client.execute(uri: "/registro", method: .post, headers: headers,
+                                     body: ByteBuffer(string: "csrf=\(token)&observacion=" + String(repeating: "x", count: 70_000))) {
+                #expect($0.status == .contentTooLarge && String(buffer: $0.body).contains("El archivo es demasiado grande"), "\($0.status) \(String(buffer: $0.body).suffix(300))")
+            }
             let noToken = try await postFile("/registro", fields: Array(fields.dropFirst()), file: ("scan", "carta.png", Self.png), cookie, client)
             #expect(noToken.0 == .forbidden)
             let pdf = Array("%PDF-1.4\n% soporte de la empresa de mensajería\n".utf8)
