@@ -27,7 +27,7 @@ struct StaffCommand: AsyncParsableCommand {
             if role == .admin, regional != nil {
                 throw CarteroError.invalid("an administrator works across regionals: leave out --regional")
             }
-            if role != .admin, regional == nil {
+            if role != .admin, role != .analista, regional == nil {
                 throw CarteroError.invalid("a \(role.rawValue) belongs to a regional: give --regional CODE")
             }
             var password: String?

@@ -109,6 +109,9 @@ import Testing
         await #expect(throws: CarteroError.invalid("a coordinador belongs to a regional: say which")) {
             try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: "nr", fullName: "x", role: .coordinador, regional: nil, password: nil, dbLogin: false), on: $0) }
         }
+        // An analyst without a regional reads every regional (0021).
+        try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: "an", fullName: "x", role: .analista, regional: nil, password: nil, dbLogin: false), on: $0) }
+        #expect(try await cartero.asAdmin { try StaffDirectory.list(on: $0).first { $0.login == "an" }?.regional } == nil)
         _ = try await cartero.asAdmin { try Regionals.add(code: "NORTE", name: "Norte", on: $0) }
         await #expect(throws: CarteroError.invalid("an administrator works across regionals and has no regional")) {
             try await cartero.asAdmin { try StaffDirectory.add(NewStaffMember(login: "na", fullName: "x", role: .admin, regional: "NORTE", password: nil, dbLogin: false), on: $0) }

@@ -13,7 +13,8 @@ SET client_min_messages = notice;
 INSERT INTO cartero.regionals (code, name) VALUES ('NORTE', 'Norte'), ('SUR', 'Sur');
 INSERT INTO cartero.staff (login, full_name, role, regional) VALUES
     ('t1', 'T1', 'auxiliar_terreno', 'NORTE'), ('f1', 'F1', 'facturacion', 'NORTE'),
-    ('ts', 'TS', 'auxiliar_terreno', 'SUR'), ('cartero_test_reporter', 'Analista', 'analista', 'NORTE');
+    ('ts', 'TS', 'auxiliar_terreno', 'SUR'), ('cartero_test_reporter', 'Analista', 'analista', 'NORTE'),
+    ('cartero_test_reporter_all', 'Analista general', 'analista', NULL);
 INSERT INTO cartero.import_batches (kind, file_name, sha256, imported_by) VALUES ('accounts', 'a.csv', repeat('a', 64), 1);
 
 -- The portfolio: one account per band, one of another use class, one of SUR.
@@ -79,11 +80,11 @@ SELECT l.id, l.consecutivo, l.cuenta, l.regional, v.causal, v.destino, '', v.est
        AS v(consecutivo, causal, destino, estado, quien, abierto, resultado, resolvio, resuelto)
   JOIN cartero.letters l ON l.consecutivo = v.consecutivo;
 
--- The analyst's own login.
-SELECT pg_temp.login_role('cartero_test_reporter', true);
+-- The analysts' own logins: one of NORTE, one of every regional.
+SELECT pg_temp.login_role('cartero_test_reporter', true), pg_temp.login_role('cartero_test_reporter_all', true);
 SET ROLE cartero_app;
 SELECT pg_temp.act_as('admin');
-SELECT cartero.create_db_login('cartero_test_reporter');
+SELECT cartero.create_db_login('cartero_test_reporter'), cartero.create_db_login('cartero_test_reporter_all');
 RESET ROLE;
 
 SET SESSION AUTHORIZATION cartero_test_reporter;
@@ -148,4 +149,19 @@ SELECT pg_temp.expect_error('the holder''s id number',
 SELECT pg_temp.expect_error('and an analyst writes nothing',
     $$UPDATE cartero.cases SET estado = 'resuelto'$$, '42501', 'permission denied for table cases');
 RESET SESSION AUTHORIZATION;
+
+-- An analyst without a regional reads every regional's rows (0021), and writes nothing either.
+SET SESSION AUTHORIZATION cartero_test_reporter_all;
+SELECT pg_temp.expect('an analyst of every regional sees NORTE''s and SUR''s letters, cases and accounts',
+    (SELECT string_agg(regional || ':' || n, ' ' ORDER BY regional) FROM
+       (SELECT regional, count(*) AS n FROM reporting.campaign_letters GROUP BY regional) x) || ' / '
+    || (SELECT string_agg(DISTINCT regional, ',') FROM reporting.case_backlog) || ' / '
+    || (SELECT string_agg(DISTINCT regional, ',') FROM reporting.portfolio), 'NORTE:10 SUR:1 / NORTE,SUR / NORTE,SUR');
+SELECT pg_temp.expect_error('and he too writes nothing', $$UPDATE cartero.cases SET estado = 'resuelto'$$, '42501', 'permission denied for table cases');
+RESET SESSION AUTHORIZATION;
+-- Through the service, acting as him, his rule does not apply: the policy is for analysts' own logins.
+SET ROLE cartero_app;
+SELECT pg_temp.act_as('cartero_test_reporter_all');
+SELECT pg_temp.expect('through the service he reads nothing', (SELECT count(*) FROM cartero.letters)::text, '0');
+RESET ROLE;
 \echo reporting checks passed

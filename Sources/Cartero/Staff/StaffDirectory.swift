@@ -45,7 +45,8 @@ public enum StaffDirectory {
         if member.role == .admin, member.regional != nil {
             throw CarteroError.invalid("an administrator works across regionals and has no regional")
         }
-        if member.role != .admin, member.regional == nil {
+        // An analyst without a regional reads every regional (0021).
+        if member.role != .admin, member.role != .analista, member.regional == nil {
             throw CarteroError.invalid("a \(member.role.rawValue) belongs to a regional: say which")
         }
         if member.dbLogin, member.login.hasPrefix("pg_") || reservedDatabaseLogins.contains(member.login) {
