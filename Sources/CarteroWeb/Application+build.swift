@@ -35,12 +35,16 @@ public func buildApplication(database: CarteroDatabase, configuration: WebConfig
 }
 
 /// The routes, apart from the server, for `app.test(.router)`.
-public func buildRouter(database: CarteroDatabase, configuration: WebConfiguration = WebConfiguration()) throws -> Router<WebRequestContext> {
+public func buildRouter(
+    database: CarteroDatabase, configuration: WebConfiguration = WebConfiguration(), metrics: WebMetrics = WebMetrics()
+) throws -> Router<WebRequestContext> {
     let pages = try Pages()
     let router = Router(context: WebRequestContext.self)
     router.add(middleware: AccessLogMiddleware())
-    router.add(middleware: PageErrorMiddleware(pages: pages))
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: PageErrorMiddleware(pages: pages, metrics: metrics))
     router.addRoutes(HealthController(database: database).endpoints)
+    router.addRoutes(MetricsController(metrics: metrics).endpoints)
     router.add(middleware: SessionMiddleware(database: database))
     router.addRoutes(SignInController(database: database, pages: pages, secureCookies: configuration.secureCookies).endpoints)
     router.addRoutes(CasesController(database: database, pages: pages).endpoints)

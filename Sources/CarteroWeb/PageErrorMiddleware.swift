@@ -7,6 +7,7 @@ import PQ
 struct PageErrorMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
     let pages: Pages
+    let metrics: WebMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -24,8 +25,10 @@ struct PageErrorMiddleware: RouterMiddleware {
             }
             return try page(status, request: request, context: context)
         } catch let error as PQError where error.kind == .connection || error.kind == .pool {
+            metrics.databaseError(error)
             return try page(.serviceUnavailable, request: request, context: context)
         } catch {
+            if let error = error as? PQError { metrics.databaseError(error) }
             context.logger.error("request failed", metadata: ["error": "\(type(of: error))"])
             return try page(.internalServerError, request: request, context: context)
         }

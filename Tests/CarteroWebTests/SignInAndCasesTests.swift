@@ -48,6 +48,24 @@ import Testing
         }
     }
 
+    @Test func metricsCountRequestsByRoutePatternNeverByPath() async throws {
+        try await app().test(.router) { client in
+            let cookie = try await signIn("ana", client)
+            let id = try Connection(conninfo).queryValue("SELECT id FROM cartero.cases WHERE cuenta = 'CTA-1'", as: Int64.self)
+            _ = try await get("/casos/\(id)", cookie, client)
+            _ = try await get("/casos/999999", cookie, client)
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(response.status == .ok && response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                #expect(text.contains(#"cartero_http_requests_total{route="/casos/{case}",status="200"} 1"#), "\(text)")
+                #expect(text.contains(#"cartero_http_requests_total{route="/casos/{case}",status="404"} 1"#))
+                #expect(text.contains(#"cartero_http_requests_total{route="/login",status="303"} 1"#))
+                #expect(text.contains(#"cartero_http_request_duration_seconds_bucket{route="/casos/{case}",le="0.005"}"#))
+                #expect(!text.contains("route=\"/casos/\(id)\"") && !text.contains("999999"), "no id in a label")
+            }
+        }
+    }
+
     @Test func anAgentSeesHisCasesAndNoneOfAnothers() async throws {
         try await app().test(.router) { client in
             try await client.execute(uri: "/casos", method: .get) { response in
@@ -180,6 +198,9 @@ extension SignInAndCasesTests {
             }
             try await client.execute(uri: "/login", method: .post, headers: Self.form, body: ByteBuffer(string: "login=a&password=b")) {
                 #expect($0.status == .serviceUnavailable)
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(String(buffer: response.body).contains("cartero_database_errors_total{class="), "an operator sees them")
             }
         }
     }
