@@ -257,6 +257,11 @@ pg_start() {
   fi
 }
 
+# free_port: a TCP port of 127.0.0.1 that nothing listens on now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # pg_replica_start PRIMARY-DIR PORT REPLICA-DIR KIND: a hot standby of the cluster in
 # PRIMARY-DIR, streaming from it (pg_basebackup -R over the primary's socket, whose
 # trust authentication initdb also gives replication), in REPLICA-DIR with its own

@@ -93,11 +93,8 @@ struct CampaignsController {
         let id = try campaignID(context)
         let query = request.uri.queryParameters
         let asked = query.get("simular") != nil
-        let form = ParameterForm(
-            umbral_residencial: query.get("umbral_residencial"), umbral_comercial: query.get("umbral_comercial"),
-            umbral_industrial: query.get("umbral_industrial"), umbral_oficial: query.get("umbral_oficial"),
-            umbral_especial: query.get("umbral_especial"), dias: query.get("dias"), meses_abono: query.get("meses_abono"),
-            meses_carta: query.get("meses_carta"), max_cartas: query.get("max_cartas"), control: query.get("control"))
+        // The what-if form is a GET: its fields are the query's.
+        let form = (try? URLEncodedFormDecoder().decode(ParameterForm.self, from: request.uri.query ?? "")) ?? ParameterForm()
         var problem: String?
         var overrides: ParameterOverrides?
         if asked {

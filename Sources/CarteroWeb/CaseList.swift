@@ -15,7 +15,7 @@ enum CaseList {
                 html += "<h2>\(HTML.escape(here))</h2>\n"
                 zona = here
             }
-            var meta = "Cuenta \(item.cuenta) · \(item.causal) · hace \(Int(now.timeIntervalSince(item.openedAt) / 86_400)) días"
+            var meta = "Cuenta \(item.cuenta) · \(item.causal) · hace \(item.daysOpen(at: now)) días"
             if let visit = item.fieldVisit { meta += " · visita: \(Spanish.outcome(visit.outcome))" }
             if !item.proposedAddress.isEmpty { meta += " · propuesta: \(item.proposedAddress)" }
             html += """

@@ -69,7 +69,7 @@ struct CasesController {
         var entry: [String: Any] = [
             "numero": String(item.id), "cuenta": item.cuenta, "consecutivo": item.consecutivo, "direccion": item.direccion,
             "causal": item.causal, "destino": item.destino == "terreno" ? "Visita de terreno" : "Facturación",
-            "dias": String(Int(now.timeIntervalSince(item.openedAt) / 86_400)),
+            "dias": String(item.daysOpen(at: now)),
         ]
         if !item.proposedAddress.isEmpty { entry["propuesta"] = item.proposedAddress }
         return entry
@@ -144,6 +144,11 @@ struct CasesController {
         let session = try context.requireMember()
         return HTML(body: pages.render("inicio", Menu.page("Cartero", current: "", for: session)))
     }
+}
+
+extension CaseSummary {
+    /// Whole days since the case opened, as the list and the case's page say "hace N días".
+    func daysOpen(at now: Date) -> Int { Int(now.timeIntervalSince(openedAt) / 86_400) }
 }
 
 extension String {

@@ -4,17 +4,11 @@ import Foundation
 /// Numbers, money and codes as the pages show them to Colombian users.
 enum Spanish {
     /// `12.345`: thousands with dots.
-    static func count(_ n: Int) -> String { Pesos.grouped(Int64(n)) }
+    static func count(_ n: Int) -> String { Grouped.count(n) }
 
-    /// `$ 1.234.567` or `$ 1.234.567,50`: pesos, cents only when there are some.
+    /// `$ 1.234.567` or `$ 1.234.567,50`: pesos, cents only when there are some, spaced as the letters print them.
     static func pesos(_ amount: Decimal) -> String {
-        var rounded = Decimal()
-        var value = amount
-        NSDecimalRound(&rounded, &value, 2, .plain)
-        let cents = Int((NSDecimalNumber(decimal: rounded).doubleValue * 100).rounded())
-        let whole = Pesos.spelled(Int64(cents / 100))
-        let rest = abs(cents % 100)
-        return rest == 0 ? whole : "\(whole),\(rest < 10 ? "0" : "")\(rest)"
+        Grouped.pesos(amount, cents: true).replacingOccurrences(of: "$", with: "$ ")
     }
 
     /// The name of an exclusion rule, as the funnel lists it.

@@ -41,7 +41,6 @@ public struct CaseBoard: Sendable, Hashable {
             let (login, name, role, d7, d15, d30, older) = try row.decode((String?, String?, String?, Int, Int, Int, Int).self)
             return Line(login: login, fullName: name, role: role.flatMap(StaffRole.init), byAge: [d7, d15, d30, older])
         }
-        let unassigned = try Cases.list(status: .abierto, on: db).sorted { $0.openedAt < $1.openedAt }.prefix(unassignedShown)
-        return CaseBoard(lines: lines, unassigned: Array(unassigned))
+        return CaseBoard(lines: lines, unassigned: try Cases.unassigned(oldest: unassignedShown, on: db))
     }
 }

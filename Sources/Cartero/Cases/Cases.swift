@@ -152,7 +152,15 @@ public enum Cases {
         try summaries(where: "k.cuenta = \(cuenta)", on: db)
     }
 
-    private static func summaries(where condition: Query, on db: Connection) throws -> [CaseSummary] {
+    /// The oldest cases no one has yet, at most `limit`, oldest first.
+    public static func unassigned(oldest limit: Int, on db: Connection) throws -> [CaseSummary] {
+        try summaries(where: "k.estado = 'abierto'", orderBy: "k.opened_at, k.id LIMIT \(limit)", on: db)
+    }
+
+    /// The cases the acting member sees under `condition`, in walking order unless `orderBy` says otherwise.
+    private static func summaries(
+        where condition: Query, orderBy order: Query = #"l.ruta COLLATE "C", l.barrio, l.direccion, k.id"#, on db: Connection
+    ) throws -> [CaseSummary] {
         var escalated: [Int64] = []
         let rows = try db.execute("""
             SELECT k.id, k.consecutivo, k.cuenta, k.causal, k.destino, s.login, k.estado, l.direccion, l.barrio, l.ruta,
@@ -161,7 +169,7 @@ public enum Cases {
             JOIN cartero.letters l ON l.id = k.letter_id
             LEFT JOIN cartero.staff s ON s.id = k.assigned_to
             WHERE \(condition)
-            ORDER BY l.ruta COLLATE "C", l.barrio, l.direccion, k.id
+            ORDER BY \(order)
             """).map { row in
             let (id, consecutivo, cuenta, causal, destino, assignee, status, direccion, barrio, ruta) =
                 try row.decode((Int64, String, String, String, String, String?, String, String, String, String).self)

@@ -75,11 +75,17 @@ public enum ReturnsRegister {
         guard let row = try db.queryRow("""
             SELECT id, file_name, media_type, byte_size, sha256, content FROM cartero.return_scans WHERE id = \(id)
             """) else { return nil }
-        let (scanID, name, type, size, sha256, content) = try row.decode((Int64, String, String, Int, String, Data).self)
+        return try checkedScan(row, of: "")
+    }
+
+    /// A row of (id, file_name, media_type, byte_size, sha256, content), its bytes checked
+    /// against the SHA-256 stored with them: a damaged scan is never served or written.
+    private static func checkedScan(_ row: Row, of what: String) throws -> (StoredScan, Data) {
+        let (id, name, type, size, sha256, content) = try row.decode((Int64, String, String, Int, String, Data).self)
         guard SHA256.hash(data: content).hex == sha256 else {
-            throw CarteroError.conflict("scan \(id) does not match its SHA-256")
+            throw CarteroError.conflict("scan \(id)\(what) does not match its SHA-256: it was not written")
         }
-        return (StoredScan(id: scanID, fileName: name, mediaType: type, byteSize: size, sha256: sha256, created: true), content)
+        return (StoredScan(id: id, fileName: name, mediaType: type, byteSize: size, sha256: sha256, created: false), content)
     }
 
     /// Writes the scans of letter `consecutivo`'s registered return into `directory`
@@ -100,18 +106,15 @@ public enum ReturnsRegister {
             SELECT id, file_name, media_type, byte_size, sha256, content
             FROM cartero.return_scans WHERE registration_id = \(registrationID) ORDER BY id
             """) { row in
-            let (id, storedName, mediaType, byteSize, sha256, content) = try row.decode((Int64, String, String, Int, String, Data).self)
-            guard SHA256.hash(data: content).hex == sha256 else {
-                throw CarteroError.conflict("scan \(id) of letter \(consecutivo) does not match its SHA-256: it was not written")
-            }
-            var name = safeFileName(storedName, id: id)
+            let (stored, content) = try checkedScan(row, of: " of letter \(consecutivo)")
+            var name = safeFileName(stored.fileName, id: stored.id)
             if !names.insert(name).inserted {
-                name = "\(id)-\(name)"
+                name = "\(stored.id)-\(name)"
                 names.insert(name)
             }
             let url = directory.appendingPathComponent(name)
             try content.write(to: url, options: .atomic)
-            written.append((StoredScan(id: id, fileName: storedName, mediaType: mediaType, byteSize: byteSize, sha256: sha256, created: false), url))
+            written.append((stored, url))
         }
         return written
     }

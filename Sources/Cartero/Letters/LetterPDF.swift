@@ -264,21 +264,9 @@ struct PrintedLetter {
 }
 
 /// Amounts as a Colombian letter writes them: `$ 1.234.567`.
-public enum Pesos {
-    public static func spelled(_ pesos: Int64) -> String {
-        "$ " + grouped(pesos)
-    }
-
-    /// `1.234.567`: thousands with dots, as the letters and the web write counts too.
-    public static func grouped(_ number: Int64) -> String {
-        var digits = String(number.magnitude)
-        var groups: [Substring] = []
-        while digits.count > 3 {
-            groups.insert(digits.suffix(3), at: 0)
-            digits.removeLast(3)
-        }
-        groups.insert(Substring(digits), at: 0)
-        return (number < 0 ? "-" : "") + groups.joined(separator: ".")
+enum Pesos {
+    static func spelled(_ pesos: Int64) -> String {
+        "$ " + Grouped.count(Int(pesos))
     }
 }
 

@@ -1,13 +1,14 @@
 import Foundation
 
-/// Numbers for people, Colombian style: `1.234.567`; pesos as `$1.234.567`.
-enum Grouped {
-    static func count(_ value: Int) -> String {
+/// Numbers for people, Colombian style: `1.234.567`; pesos as `$1.234.567`. The CLI,
+/// the letters and the web write them all so.
+public enum Grouped {
+    public static func count(_ value: Int) -> String {
         digits(String(value.magnitude), negative: value < 0)
     }
 
     /// Whole pesos (rounded half up), or with `,cc` when `cents` and the amount has them.
-    static func pesos(_ value: Decimal, cents: Bool = false) -> String {
+    public static func pesos(_ value: Decimal, cents: Bool = false) -> String {
         let rounded = round(value, places: cents ? 2 : 0)
         let parts = plain(rounded.magnitude).split(separator: ".", maxSplits: 1)
         var result = "$" + digits(String(parts[0]), negative: false)
@@ -16,14 +17,14 @@ enum Grouped {
     }
 
     /// An amount for a CSV: digits, a `.` and always two decimals.
-    static func csvAmount(_ value: Decimal) -> String {
+    public static func csvAmount(_ value: Decimal) -> String {
         let text = plain(round(value, places: 2))
         guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
         return text.distance(from: dot, to: text.endIndex) == 2 ? text + "0" : text
     }
 
     /// Digits and a `.` before the decimals, whatever the locale: `2.5`.
-    static func plain(_ value: Decimal) -> String {
+    public static func plain(_ value: Decimal) -> String {
         NSDecimalNumber(decimal: value).description(withLocale: nil)
     }
 
