@@ -39,10 +39,10 @@ SELECT 1, 'NORTE', 'M' || n, 'NORTE-2026-' || lpad(n::text, 6, '0'), 2026, n, n,
   FROM generate_series(1, 10) n
 UNION ALL
 SELECT 2, 'SUR', 'SM1', 'SUR-2026-000001', 2026, 1, 1, 'T', 'Calle', '', 'Pasto', '', 1000, 90, 1, 'despachada', '2026-02-10', 1;
-INSERT INTO cartero.campaign_accounts (campaign_id, prioridad, dias_mora, cuenta, regional, saldo_mora, uso, facturacion, reasons)
-SELECT 1, NULL::integer, 90, 'K' || n, 'NORTE', 1000, 'residencial', 'directa', ARRAY['grupo_control'] FROM generate_series(1, 4) n
+INSERT INTO cartero.campaign_accounts (campaign_id, prioridad, dias_mora, cuenta, regional, saldo_mora, uso, facturacion, reasons, rule_mask)
+SELECT 1, NULL::integer, 90, 'K' || n, 'NORTE', 1000, 'residencial', 'directa', ARRAY['grupo_control'], 0 FROM generate_series(1, 4) n
 UNION ALL
-SELECT 1, NULL, 90, 'X1', 'NORTE', 1000, 'residencial', 'directa', ARRAY['grupo_control', 'caso_abierto'];
+SELECT 1, NULL, 90, 'X1', 'NORTE', 1000, 'residencial', 'directa', ARRAY['grupo_control', 'caso_abierto'], 128;
 
 -- What came back: six delivered, M7 and M8 returned with DIR_INEXISTENTE, M9 with LOTE
 -- (then registered by the office as DEMOLIDO), M10 only registered by the office (REHUSADO).
