@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -81,7 +82,14 @@ let package = Package(
             dependencies: ["PQ"]
         ),
         .testTarget(name: "PQTests", dependencies: ["PQ", "CarteroTesting"]),
-        .testTarget(name: "CarteroTests", dependencies: ["Cartero", "PQ", "CarteroTesting"]),
+        .testTarget(
+            name: "CarteroTests",
+            dependencies: [
+                "Cartero", "PQ", "CarteroTesting",
+                // Hostile files: random edits of valid ones, fed to every importer.
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(
             name: "CarteroWebTests",
             dependencies: [

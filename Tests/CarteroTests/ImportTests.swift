@@ -120,7 +120,7 @@ import Testing
         bytes.append(contentsOf: [0x31, 0xFF, 0x2C, 0x32, 0x0A])  // "1\xFF,2"
         let file = try fixture.write(bytes, as: "latin1.csv")
         #expect(try await fixture.rejected(.letters, file: file).lines == [
-            "line 3: the text is not valid UTF-8; save the file as CSV UTF-8"
+            "line 3: the file is not UTF-8 here (a Latin-1 export from an old spreadsheet?); save it as CSV UTF-8"
         ])
         #expect(try await fixture.rejected(.letters, "cuenta,fecha_envio\r\n1,2024-01-01\n2,2024-01-01\r\n").lines == [
             "line 3: the line breaks are mixed (Windows CRLF and Unix LF); save the file again as CSV"

@@ -176,7 +176,7 @@ struct CSVStructure {
         } else if flags.contains(.nul) {
             report("the line holds a NUL byte (code 0), which is not text; save the file again as CSV UTF-8")
         } else if flags.contains(.notUTF8) {
-            report("the text is not valid UTF-8; save the file as CSV UTF-8")
+            report("the file is not UTF-8 here (a Latin-1 export from an old spreadsheet?); save it as CSV UTF-8")
         } else if flags.contains(.mixedBreaks) {
             report("the line breaks are mixed (Windows CRLF and Unix LF); save the file again as CSV")
         } else if recordIsEmpty && fields == 1 {
