@@ -36,9 +36,10 @@ public func buildApplication(database: CarteroDatabase, configuration: WebConfig
 
 /// The routes, apart from the server, for `app.test(.router)`.
 public func buildRouter(
-    database: CarteroDatabase, configuration: WebConfiguration = WebConfiguration(), metrics: WebMetrics = WebMetrics()
+    database: CarteroDatabase, configuration: WebConfiguration = WebConfiguration(), metrics: WebMetrics? = nil
 ) throws -> Router<WebRequestContext> {
     let pages = try Pages()
+    let metrics = metrics ?? WebMetrics(pool: database.pool)
     let router = Router(context: WebRequestContext.self)
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -49,8 +50,8 @@ public func buildRouter(
     router.addRoutes(SignInController(database: database, pages: pages, secureCookies: configuration.secureCookies).endpoints)
     router.addRoutes(CasesController(database: database, pages: pages).endpoints)
     router.addRoutes(CaseBoardController(database: database, pages: pages).endpoints)
-    router.addRoutes(ReturnsController(database: database, pages: pages).endpoints)
-    router.addRoutes(CampaignsController(database: database, pages: pages, lettersDirectory: configuration.lettersDirectory).endpoints)
+    router.addRoutes(ReturnsController(database: database, pages: pages, metrics: metrics).endpoints)
+    router.addRoutes(CampaignsController(database: database, pages: pages, lettersDirectory: configuration.lettersDirectory, metrics: metrics).endpoints)
     router.addRoutes(AccountsController(database: database, pages: pages).endpoints)
     router.addRoutes(AdminController(database: database, pages: pages).endpoints)
     return router

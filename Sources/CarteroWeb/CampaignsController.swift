@@ -12,6 +12,7 @@ struct CampaignsController {
     let pages: Pages
     /// Where generated letters are written, a folder per campaign.
     let lettersDirectory: URL
+    let metrics: WebMetrics
 
     static let coordinators: Set<StaffRole> = [.coordinador, .admin]
 
@@ -209,7 +210,8 @@ struct CampaignsController {
             }
             done = "aprobada"
         case "generar":
-            _ = try await database.transaction(as: session.member) { db in try Letters.generate(id, into: directory, on: db) }
+            let generated = try await database.transaction(as: session.member) { db in try Letters.generate(id, into: directory, on: db) }
+            metrics.lettersGenerated(generated.letters)
             done = "generada"
         case "despachar":
             guard let date = form.fecha.flatMap(CalendarDate.init) else { throw HTTPError(.badRequest) }
@@ -234,7 +236,8 @@ struct CampaignsController {
         let campaign = try await database.transaction(as: session.member) { db in try Campaigns.find(id, on: db) }
         guard [.generada, .despachada, .cerrada].contains(campaign.status) else { throw HTTPError(.notFound) }
         if !FileManager.default.fileExists(atPath: pdf.path) {
-            _ = try await database.transaction(as: session.member) { db in try Letters.generate(id, into: directory, on: db) }
+            let generated = try await database.transaction(as: session.member) { db in try Letters.generate(id, into: directory, on: db) }
+            metrics.lettersGenerated(generated.letters)
         }
         let body = try await FileIO().loadFile(path: pdf.path, context: context)
         return Response(status: .ok, headers: Self.download("application/pdf", name: "cartas-\(id).pdf"), body: body)

@@ -9,6 +9,7 @@ import Hummingbird
 struct ReturnsController {
     let database: CarteroDatabase
     let pages: Pages
+    let metrics: WebMetrics
 
     static let clerks: Set<StaffRole> = [.auxiliarOficina, .coordinador, .admin]
     /// The courier's results file of a month of a big regional fits.
@@ -95,6 +96,7 @@ struct ReturnsController {
             let notice = "Resultados importados: \(Spanish.count(summary.inserted)) registrados, \(Spanish.count(summary.unchanged)) ya estaban, \(Spanish.count(summary.casesOpened)) casos abiertos."
             return try await page(session, carta: "", notice: notice).response(from: request, context: context)
         case .rejected(let errors, let total):
+            metrics.importRefused(.courierResults)
             var lines = errors.map { error in
                 "Línea \(error.line)\(error.column.map { ", columna \($0)" } ?? ""): \(error.message)"
             }

@@ -75,6 +75,31 @@ public final class ConnectionPool: Sendable {
         var waiters: [Waiter] = []
         var nextWaiterID: UInt64 = 0
         var closed = false
+        var checkouts = 0
+        var waited: Duration = .zero
+    }
+
+    /// What an operator watches of the pool: how full it is, and how long callers
+    /// wait for a connection (a rate of `waited` over a rate of `checkouts` is the
+    /// mean wait).
+    public struct Statistics: Sendable, Equatable {
+        /// Connections the pool holds, busy or idle (at most `maxConnections`).
+        public var connections: Int
+        /// Connections lent at this moment.
+        public var inUse: Int
+        /// Callers waiting for one at this moment.
+        public var waiting: Int
+        /// Connections lent since the pool was made.
+        public var checkouts: Int
+        /// Time callers spent waiting for a connection since the pool was made.
+        public var waited: Duration
+    }
+
+    public var statistics: Statistics {
+        state.withLock { state in
+            Statistics(connections: state.created, inUse: state.created - state.idle.count, waiting: state.waiters.count,
+                       checkouts: state.checkouts, waited: state.waited)
+        }
     }
 
     public let configuration: Configuration
@@ -149,8 +174,9 @@ public final class ConnectionPool: Sendable {
             defer { state.nextWaiterID += 1 }
             return state.nextWaiterID
         }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+        let start = ContinuousClock.now
+        let slot = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Slot, any Error>) in
                 state.withLock { state in
                     if state.closed {
                         continuation.resume(throwing: PQError(.pool, message: "the connection pool is closed"))
@@ -174,6 +200,12 @@ public final class ConnectionPool: Sendable {
             }
             waiter?.continuation.resume(throwing: CancellationError())
         }
+        let waited = ContinuousClock.now - start
+        state.withLock { state in
+            state.checkouts += 1
+            state.waited += waited
+        }
+        return slot
     }
 
     private func checkin(_ slot: Slot) {

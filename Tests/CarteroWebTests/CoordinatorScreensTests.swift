@@ -43,6 +43,7 @@ import Testing
             #expect(pdf.hasPrefix("%PDF"))
             let (_, manifest) = try await get("\(page)/manifiesto.csv", cookie, client)
             #expect(manifest.split(separator: "\n").count == 31)
+            #expect(try await get("/metrics", "", client).1.contains("\ncartero_letters_generated_total 30\n"), "what /metrics counts")
             #expect(manifest.hasPrefix("consecutivo,cuenta,titular"))
             let today = try world.owner().queryValue("SELECT current_date", as: CalendarDate.self)
             #expect(try await post("\(page)/despachar", "csrf=\(token)&fecha=\(today)", cookie, client) == (.seeOther, "\(page)?hecho=despachada"))

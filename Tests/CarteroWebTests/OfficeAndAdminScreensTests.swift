@@ -109,6 +109,7 @@ import Testing
             let bad = "consecutivo,guia,estado,fecha,causal,observacion\n\(letter),G1,PERDIDA,\(today),,\n"
             let refused = try await postFile("/registro/resultados", fields: [("csrf", token)], file: ("resultados", "resultados.csv", Array(bad.utf8)), cookie, client)
             #expect(refused.0 == .badRequest && refused.2.contains("Línea 2, columna estado"))
+            #expect(try await get("/metrics", "", client).1.contains("\ncartero_imports_refused_total{kind=\"courier_results\"} 1\n"))
             let good = "consecutivo,guia,estado,fecha,causal,observacion\n\(letter),G1,DEVUELTA,\(today),DIR_INEXISTENTE,Sin placa\n"
             let imported = try await postFile("/registro/resultados", fields: [("csrf", token)], file: ("resultados", "resultados.csv", Array(good.utf8)), cookie, client)
             #expect(imported.0 == .ok && imported.2.contains("Resultados importados: 1 registrados, 0 ya estaban, 1 casos abiertos."))

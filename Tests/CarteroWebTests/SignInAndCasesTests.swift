@@ -62,6 +62,10 @@ import Testing
                 #expect(text.contains(#"cartero_http_requests_total{route="/login",status="303"} 1"#))
                 #expect(text.contains(#"cartero_http_request_duration_seconds_bucket{route="/casos/{case}",le="0.005"}"#))
                 #expect(!text.contains("route=\"/casos/\(id)\"") && !text.contains("999999"), "no id in a label")
+                #expect(text.contains("\ncartero_pool_connections_in_use 0\n") && text.contains("\ncartero_pool_waiting 0\n"), "\(text)")
+                #expect(text.contains("# TYPE cartero_pool_wait_seconds_total counter\ncartero_pool_wait_seconds_total "))
+                let checkouts = text.split(separator: "\n").first { $0.hasPrefix("cartero_pool_checkouts_total ") }
+                #expect(checkouts.flatMap { Int($0.split(separator: " ")[1]) }.map { $0 >= 3 } == true, "\(String(describing: checkouts))")
             }
         }
     }

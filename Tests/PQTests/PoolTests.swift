@@ -33,6 +33,26 @@ import Testing
         #expect(backends >= 2)
     }
 
+    /// What /metrics shows of the pool: connections held and lent, callers waiting,
+    /// and the time they waited.
+    @Test func statisticsCountWaitersAndTheirWait() async throws {
+        let pool = ConnectionPool(conninfo: conninfo, maxConnections: 1)
+        defer { pool.close() }
+        let holding = Task { try await pool.withConnection { _ = try $0.execute("SELECT pg_sleep(0.5)") } }
+        var polls = 0
+        while pool.statistics.inUse == 0, polls < 200 { try await Task.sleep(for: .milliseconds(5)); polls += 1 }
+        let waiter = Task { try await pool.withConnection { _ = try $0.execute("SELECT 1") } }
+        polls = 0
+        while pool.statistics.waiting == 0, polls < 200 { try await Task.sleep(for: .milliseconds(5)); polls += 1 }
+        var now = pool.statistics
+        #expect((now.connections, now.inUse, now.waiting, now.checkouts) == (1, 1, 1, 1))
+        try await holding.value
+        try await waiter.value
+        now = pool.statistics
+        #expect((now.connections, now.inUse, now.waiting, now.checkouts) == (1, 0, 0, 2))
+        #expect(now.waited >= .milliseconds(100) && now.waited < .seconds(5), "\(now.waited)")
+    }
+
     /// libpq blocks the thread it runs on. With statements blocked on more connections
     /// than Swift has cooperative threads, this test's own task must still go on to
     /// release them; were they blocking the cooperative threads, it would only be back
