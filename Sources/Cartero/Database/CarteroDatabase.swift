@@ -28,14 +28,38 @@ public final class CarteroDatabase: Sendable {
     }
 
     /// Runs `body` in one transaction acting as `member`: committed when it returns,
-    /// rolled back when it throws.
+    /// rolled back when it throws. Retried as `retryingWhenAsked` says.
     public func transaction<T: Sendable>(
         as member: ActingMember, _ isolation: Connection.IsolationLevel = .readCommitted,
         _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
-        try await pool.withTransaction(isolation) { connection in
-            try Self.act(as: member.id, on: connection)
-            return try body(connection)
+        try await retryingWhenAsked {
+            try await self.pool.withTransaction(isolation) { connection in
+                try Self.act(as: member.id, on: connection)
+                return try body(connection)
+            }
+        }
+    }
+
+    /// How many times a transaction runs at most when PostgreSQL asks for it again.
+    static let attempts = 4
+
+    /// Runs `transaction` again, from its start, when PostgreSQL rolled it back and asks
+    /// for a retry: a serialization failure (40001) or a deadlock it broke (40P01). Two
+    /// regionals' work rarely meets, so a few attempts with a short random pause do;
+    /// the last failure is thrown. A body may therefore run more than once: whatever it
+    /// does outside its transaction (files written beside their names, progress shown)
+    /// must bear being done again.
+    func retryingWhenAsked<T: Sendable>(_ transaction: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await transaction()
+            } catch let error as PQError where attempt < Self.attempts
+                && [SQLState.serializationFailure, .deadlockDetected].contains(where: { $0 == error.sqlState }) {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
+            }
         }
     }
 
@@ -45,16 +69,18 @@ public final class CarteroDatabase: Sendable {
         asLogin login: String, _ isolation: Connection.IsolationLevel = .readCommitted,
         _ body: @escaping @Sendable (Connection, ActingMember) throws -> T
     ) async throws -> T {
-        try await pool.withTransaction(isolation) { connection in
-            let member = try Self.resolve(login: login, on: connection)
-            return try body(connection, member)
+        try await retryingWhenAsked {
+            try await self.pool.withTransaction(isolation) { connection in
+                let member = try Self.resolve(login: login, on: connection)
+                return try body(connection, member)
+            }
         }
     }
 
     /// Runs `body` in one transaction acting as no member: row-level security shows it
     /// no row. For signing in, before anyone is known.
     public func transactionAsNoOne<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await pool.withTransaction(.readCommitted) { connection in try body(connection) }
+        try await retryingWhenAsked { try await self.pool.withTransaction(.readCommitted) { connection in try body(connection) } }
     }
 
     /// The active member with that id, ready to act; nil when there is none.
