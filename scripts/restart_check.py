@@ -14,35 +14,20 @@ After 3 seconds RESTART-COMMAND stops PostgreSQL, waits, and starts it again. Ch
     the regionals' codes).
 Prints "ok ..." per check, "FAIL ..." and exits 1 on the first that fails.
 """
-import http.client
-import re
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
+
+import web_client
 
 port, login, password, restart_command, query_command = sys.argv[1:6]
 LIMIT = 2.0
 
 
 def request(method, path, body=None, cookie=None):
-    """(status, location, body text, seconds) of one request on a connection of its own."""
-    started = time.monotonic()
-    connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
-    headers = {}
-    if cookie:
-        headers["Cookie"] = cookie
-    if body is not None:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-        body = urllib.parse.urlencode(body)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        return response.status, response.getheader("Location"), response.getheader("Set-Cookie"), text, time.monotonic() - started
-    finally:
-        connection.close()
+    """(status, location, set-cookie, body text, seconds) of one request."""
+    return web_client.request(port, method, path, cookie, body, timeout=10)
 
 
 def fail(message):
@@ -50,15 +35,11 @@ def fail(message):
     sys.exit(1)
 
 
-status, location, set_cookie, _, _ = request("POST", "/login", {"login": login, "password": password})
-if status != 303 or not set_cookie:
-    fail(f"sign-in answered {status}")
-cookie = set_cookie.split(";")[0]
+cookie = web_client.sign_in(port, login, password)
 _, _, _, page, _ = request("GET", "/admin", cookie=cookie)
-token = re.search(r'name="csrf" value="([^"]+)"', page)
+token = web_client.csrf(page)
 if not token:
     fail("no CSRF token on /admin")
-token = token.group(1)
 
 results = []  # (kind, code or None, status, seconds, finished at)
 lock = threading.Lock()

@@ -12,7 +12,6 @@ Per regional, two threads through `cartero serve`, each signed in as a member of
 Every answer must be a redirect to the page that says it was done; a 500, a 503 or any
 other answer is counted as an error. Writes WORK/web.json with the counts.
 """
-import http.client
 import json
 import os
 import re
@@ -21,25 +20,16 @@ import threading
 import time
 import urllib.parse
 
+import web_client
+
 port, work, regionals = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 counts = {"registered": 0, "resolved": 0, "pages": 0, "errors": []}
 lock = threading.Lock()
 
 
 def request(method, path, cookie=None, form=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Cookie": cookie} if cookie else {}
-    body = None
-    if form is not None:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-        body = urllib.parse.urlencode(form)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        return response.status, response.getheader("Location") or "", response.getheader("Set-Cookie") or "", text
-    finally:
-        connection.close()
+    status, location, set_cookie, text, _ = web_client.request(port, method, path, cookie, form)
+    return status, location, set_cookie, text
 
 
 def note(key, what=None):
@@ -51,15 +41,10 @@ def note(key, what=None):
 
 
 def sign_in(login):
-    status, _, cookie, _ = request("POST", "/login", form={"login": login, "password": "clave-soak"})
-    if status != 303 or not cookie:
-        raise RuntimeError(f"{login} could not sign in: {status}")
-    return cookie.split(";")[0]
+    return web_client.sign_in(port, login, "clave-soak")
 
 
-def token(page):
-    match = re.search(r'name="csrf" value="([^"]+)"', page)
-    return match.group(1) if match else ""
+token = web_client.csrf
 
 
 def stopping():
