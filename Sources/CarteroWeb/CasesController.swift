@@ -39,7 +39,7 @@ struct CasesController {
         try requireToken(form["csrf"], of: session)
         guard let outcome = form["outcome"].flatMap(CaseOutcome.init) else { throw HTTPError(.badRequest) }
         let photos = form.files["photo"] ?? []
-        if let problem = UploadCheck.problem(photos) { return seeOther("/casos/\(id)?problema=\(problem)") }
+        if let problem = UploadCheck.problem(form, "photo") { return seeOther("/casos/\(id)?problema=\(problem)") }
         do {
             _ = try await database.transaction(as: session.member) { db in
                 try Cases.resolve(id, outcome: outcome, address: form.text("address"), note: form.text("note"), uploads: photos, on: db)
@@ -160,8 +160,9 @@ extension String {
 enum UploadCheck {
     static let sentence = "El archivo debe ser PDF, JPEG, PNG o TIFF, de no más de 10 MB; no se guardó nada."
 
-    /// "archivo" when a file is empty or too big; nil when the sizes are right.
-    static func problem(_ files: [Attachment]) -> String? {
-        files.contains { $0.content.isEmpty || $0.content.count > ReturnsRegister.maximumScanBytes } ? "archivo" : nil
+    /// "archivo" when a file of the field was dropped as it arrived (too big, not a
+    /// scan) or is empty; nil when they are all right.
+    static func problem(_ form: SubmittedForm, _ field: String) -> String? {
+        form.refused.contains(field) || (form.files[field] ?? []).contains { $0.content.isEmpty } ? "archivo" : nil
     }
 }

@@ -64,7 +64,7 @@ struct ReturnsController {
         try requireToken(form["csrf"], of: session)
         guard let consecutivo = form.text("consecutivo"), let causal = form.text("causal") else { throw HTTPError(.badRequest) }
         let scans = form.files["scan"] ?? []
-        if UploadCheck.problem(scans) != nil { return seeOther("/registro?carta=\(consecutivo)&problema=archivo") }
+        if UploadCheck.problem(form, "scan") != nil { return seeOther("/registro?carta=\(consecutivo)&problema=archivo") }
         let registration: ReturnsRegister.Registration
         do {
             registration = try await database.transaction(as: session.member) { db in
@@ -79,15 +79,14 @@ struct ReturnsController {
     /// The courier's `resultados.csv`, imported whole or refused whole (FORMATS.md).
     @Sendable func importResults(_ request: Request, context: WebRequestContext) async throws -> Response {
         let session = try context.requireMember(roles: Self.clerks)
-        let form = try await SubmittedForm(request, limit: Self.maximumResultsBytes)
-        try requireToken(form["csrf"], of: session)
-        guard let upload = form.files["resultados"]?.first else { throw HTTPError(.badRequest) }
-        // The import reads a file, and records its name: the upload is written under it, alone in a folder.
+        // The import reads a file, and records its name: the upload is written under it,
+        // alone in a folder, as it arrives.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("resultados-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent(upload.name)
-        try upload.content.write(to: file)
+        let form = try await SubmittedForm(request, files: .saved(in: folder, maximumBytes: Self.maximumResultsBytes))
+        try requireToken(form["csrf"], of: session)
+        guard let file = form.saved["resultados"]?.first else { throw HTTPError(.badRequest) }
         let outcome = try await database.transaction(as: session.member) { db in
             try ExtractImport.run(.courierResults, file: file, on: db)
         }
