@@ -39,6 +39,7 @@ SELECT 1, 'NORTE', 'M' || n, 'NORTE-2026-' || lpad(n::text, 6, '0'), 2026, n, n,
   FROM generate_series(1, 10) n
 UNION ALL
 SELECT 2, 'SUR', 'SM1', 'SUR-2026-000001', 2026, 1, 1, 'T', 'Calle', '', 'Pasto', '', 1000, 90, 1, 'despachada', '2026-02-10', 1;
+SELECT cartero.campaign_partition(1);
 INSERT INTO cartero.campaign_accounts (campaign_id, prioridad, dias_mora, cuenta, regional, saldo_mora, uso, facturacion, reasons, rule_mask)
 SELECT 1, NULL::integer, 90, 'K' || n, 'NORTE', 1000, 'residencial', 'directa', ARRAY['grupo_control'], 0 FROM generate_series(1, 4) n
 UNION ALL
