@@ -5,8 +5,8 @@ import PQ
 
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "db", abstract: "The schema: apply migrations, list them.",
-        subcommands: [Migrate.self, Status.self])
+        commandName: "db", abstract: "The schema: apply migrations, list them; the retention of evaluations.",
+        subcommands: [Migrate.self, Status.self, Retain.self])
 
     struct MigrationOptions: ParsableArguments {
         @Option(help: "Folder of NNNN_what.sql files (default: sql/migrations of this checkout).")
@@ -47,6 +47,31 @@ struct DatabaseCommand: AsyncParsableCommand {
                 [status.migration.label, status.appliedAt.map { "applied \($0.formatted(.iso8601))" } ?? "pending"]
             }
             Terminal.out(Terminal.table(["migration", "status"], rows))
+        }
+    }
+
+    struct Retain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reduce old campaigns' evaluations to their selected accounts and control group (administrators).",
+            discussion: "A campaign dispatched before --dispatched-before (default: \(EvaluationRetention.daysAfterDispatch) days ago) keeps its selected accounts and control group; one cancelled before --cancelled-before (default: \(EvaluationRetention.daysAfterCancellation) days ago) keeps nothing. Their funnels stay whole. Run it monthly.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "YYYY-MM-DD.") var dispatchedBefore: String?
+        @Option(help: "YYYY-MM-DD.") var cancelledBefore: String?
+
+        func run() async throws {
+            let today = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
+            let dispatched = try day(dispatchedBefore, "--dispatched-before") ?? today.adding(days: -EvaluationRetention.daysAfterDispatch)
+            let cancelled = try day(cancelledBefore, "--cancelled-before") ?? today.adding(days: -EvaluationRetention.daysAfterCancellation)
+            let reduced = try await database.transaction { try EvaluationRetention.apply(dispatchedBefore: dispatched, cancelledBefore: cancelled, on: $0) }
+            Terminal.out("\(reduced) campaign evaluation\(reduced == 1 ? "" : "s") reduced (dispatched before \(dispatched), cancelled before \(cancelled))\n")
+        }
+
+        private func day(_ text: String?, _ option: String) throws -> CalendarDate? {
+            guard let text else { return nil }
+            guard text.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil, let day = CalendarDate(text) else {
+                throw CarteroError.invalid("\(option) '\(text)' must be a day written YYYY-MM-DD, e.g. 2026-12-02")
+            }
+            return day
         }
     }
 }

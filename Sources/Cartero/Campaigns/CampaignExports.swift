@@ -20,7 +20,8 @@ public enum CampaignExports {
     /// (byte order), and an account's reasons in RULES.md's order. Returns the number of rows.
     @discardableResult
     public static func exclusions(_ id: Campaign.ID, on db: Connection, _ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        try copy(id, on: db, """
+        try EvaluationRetention.requireWhole(id, on: db)
+        return try copy(id, on: db, """
             SELECT cuenta, motivo
               FROM reporting.campaign_exclusions
              WHERE campaign_id = current_setting('cartero.export_campaign')::bigint

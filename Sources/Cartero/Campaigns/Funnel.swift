@@ -66,6 +66,7 @@ public struct Funnel: Sendable {
     public static func whatIf(_ id: Campaign.ID, overrides: ParameterOverrides, on db: Connection) throws -> Funnel {
         try overrides.validate()
         let campaign = try Campaigns.find(id, on: db)
+        try EvaluationRetention.requireWhole(id, on: db)
         // The campaign row with the overrides, as text, so that it reaches the function
         // as one bound value and the planner plans for these values.
         // Its parameters are read back from that same row, so what is shown is what ran.
