@@ -10,13 +10,14 @@ import MultipartKit
 /// A multipart body is read as it arrives, never whole: text fields are kept (64 kB at
 /// most), and each file either
 /// - as a scan (`.scans`): kept in memory up to 10 MB, as it goes to the database; one
-///   that grows past that, or whose first bytes are not a PDF, JPEG, PNG or TIFF, is
+///   that grows past its maximum, or whose first bytes are not a PDF, JPEG, PNG or TIFF, is
 ///   dropped at once and named in `refused`, its remaining bytes read and discarded; or
 /// - saved (`.saved`): written to a folder as it arrives, up to a maximum.
 /// A body larger than the form may be is answered 413 without reading the rest.
 struct SubmittedForm {
     enum Files {
-        case scans
+        /// Scans of at most `maximumBytes` each, three at most.
+        case scans(maximumBytes: Int = ReturnsRegister.maximumScanBytes)
         case saved(in: URL, maximumBytes: Int)
     }
 
@@ -28,8 +29,6 @@ struct SubmittedForm {
     /// Fields whose file was dropped as it arrived (too big, or not a scan).
     private(set) var refused: Set<String> = []
 
-    /// The largest body read with scans: three 10 MB scans and the form around them.
-    static let maximumBytes = 3 * ReturnsRegister.maximumScanBytes + 256 * 1024
     /// A form without files: what a person types.
     static let maximumFieldBytes = 64 * 1024
 
@@ -41,7 +40,7 @@ struct SubmittedForm {
         return value
     }
 
-    init(_ request: Request, files policy: Files = .scans) async throws {
+    init(_ request: Request, files policy: Files = .scans()) async throws {
         let type = request.headers[.contentType] ?? ""
         guard type.lowercased().hasPrefix("multipart/form-data") else {
             let body = try await body(of: request, upTo: Self.maximumFieldBytes)
@@ -55,8 +54,9 @@ struct SubmittedForm {
         let reader = MultipartReader(boundary: boundary, policy: policy)
         var total = 0
         let limit: Int
+        // The files and the form around them.
         switch policy {
-        case .scans: limit = Self.maximumBytes
+        case .scans(let maximumBytes): limit = 3 * maximumBytes + 256 * 1024
         case .saved(_, let maximumBytes): limit = maximumBytes + 256 * 1024
         }
         do {
@@ -93,7 +93,7 @@ private final class MultipartReader {
     /// What the part being read is, known from its headers at its first bytes.
     private enum Part {
         case field(name: String, value: ByteBuffer)
-        case scan(field: String, fileName: String, content: ByteBuffer)
+        case scan(field: String, fileName: String, content: ByteBuffer, maximumBytes: Int)
         case saved(field: String, url: URL, handle: FileHandle, bytes: Int)
         /// A file part with no name and no bytes so far, or one being dropped.
         case skipped(field: String, fileName: String, refused: Bool)
@@ -143,8 +143,8 @@ private final class MultipartReader {
         // A browser may send a Windows path; only the last component is the name.
         let base = fileName.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? name
         switch policy {
-        case .scans:
-            return .scan(field: name, fileName: base, content: ByteBuffer())
+        case .scans(let maximumBytes):
+            return .scan(field: name, fileName: base, content: ByteBuffer(), maximumBytes: maximumBytes)
         case .saved(let folder, _):
             let url = folder.appendingPathComponent(base.isEmpty ? name : base)
             guard FileManager.default.createFile(atPath: url.path, contents: nil),
@@ -169,14 +169,14 @@ private final class MultipartReader {
             }
             value.writeBuffer(&chunk)
             current = .field(name: name, value: value)
-        case .scan(let field, let fileName, var content):
+        case .scan(let field, let fileName, var content, let maximumBytes):
             content.writeBuffer(&chunk)
-            if content.readableBytes > ReturnsRegister.maximumScanBytes
+            if content.readableBytes > maximumBytes
                 || (content.readableBytes >= ScanSniff.bytesNeeded && !ScanSniff.isScan(content)) {
                 refused.insert(field)
                 current = .skipped(field: field, fileName: fileName, refused: true)
             } else {
-                current = .scan(field: field, fileName: fileName, content: content)
+                current = .scan(field: field, fileName: fileName, content: content, maximumBytes: maximumBytes)
             }
         case .saved(let field, let url, let handle, let bytes):
             let size = bytes + chunk.readableBytes
@@ -206,7 +206,7 @@ private final class MultipartReader {
         switch part ?? begin() {
         case .field(let name, let value):
             fields[name] = String(buffer: value)
-        case .scan(let field, let fileName, let content):
+        case .scan(let field, let fileName, let content, _):
             // An empty input of a form sends a nameless, empty part: no file.
             guard !fileName.isEmpty || content.readableBytes > 0 else { return }
             guard ScanSniff.isScan(content) else {

@@ -72,10 +72,11 @@ import Testing
         #expect(form["consecutivo"] == "NORTE-2026-000001", "the rest of the form is still read")
     }
 
-    @Test func aScanPastTenMegabytesIsDropped() async throws {
-        let request = Self.request(head: Self.filePart("scan", "grande.pdf", first: Array("%PDF-1.7".utf8)), chunks: 11,
+    @Test func aScanPastItsMaximumIsDropped() async throws {
+        // As a 10 MB scan's 11th megabyte, at a tenth of the size.
+        let request = Self.request(head: Self.filePart("scan", "grande.pdf", first: Array("%PDF-1.7".utf8)), chunks: 2,
                                    chunk: Self.megabyte, tail: Self.end, counted: Counted())
-        let form = try await SubmittedForm(request)
+        let form = try await SubmittedForm(request, files: .scans(maximumBytes: 1 << 20))
         #expect(form.refused == ["scan"] && form.files.isEmpty)
     }
 

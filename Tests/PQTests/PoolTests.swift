@@ -180,12 +180,12 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
 
         cancelled.cancel()
-        let outcome = await result(of: cancelled, within: .seconds(5))
+        let outcome = await result(of: cancelled, within: .seconds(10))
         #expect(outcome?.failure is CancellationError, "\(String(describing: outcome))")
 
         try holder.execute("SELECT pg_advisory_unlock(11)")
         try await busy.value
-        let served = await result(of: next, within: .seconds(5))
+        let served = await result(of: next, within: .seconds(10))
         #expect(try served?.get() == 42)
         #expect(ran.values.isEmpty, "the cancelled caller's closure ran")
     }
@@ -209,7 +209,7 @@ import Testing
         }
         let start = ContinuousClock.now
         task.cancel()
-        let outcome = await result(of: task, within: .seconds(5))
+        let outcome = await result(of: task, within: .seconds(10))
         #expect(outcome?.failure is CancellationError, "\(String(describing: outcome))")
         #expect(ContinuousClock.now - start < .seconds(5))
         // Stopped on the server, and the connection was kept: the next caller has the same backend.
@@ -236,7 +236,7 @@ import Testing
         try await waitUntil { !started.values.isEmpty }
         task.cancel()
         proceed.signal()
-        let outcome = await result(of: task, within: .seconds(5))
+        let outcome = await result(of: task, within: .seconds(10))
         #expect(outcome?.failure is CancellationError, "\(String(describing: outcome))")
         #expect(try await pool.withConnection { try $0.queryValue("SELECT count(*) FROM cancelled_work", as: Int.self) } == 0)
     }
@@ -288,7 +288,7 @@ import Testing
         // Waiting for the lock at exit: the FATAL message has been sent.
         try await waitUntil { try holder.queryValue("SELECT count(*) FROM pg_locks WHERE pid = \(pid) AND NOT granted", as: Int.self) == 1 }
         let next = Task { try await pool.withConnection { try $0.queryValue("SELECT pg_backend_pid()", as: Int.self) } }
-        let outcome = await result(of: next, within: .seconds(5))
+        let outcome = await result(of: next, within: .seconds(10))
         let newPID = try #require(try outcome?.get())
         #expect(newPID != pid)
     }
@@ -312,7 +312,7 @@ extension PoolTests {
 
     /// Polls `condition` until it holds; fails the test after `limit`.
     func waitUntil(
-        _ limit: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool
+        _ limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + limit
         while try !condition() {
