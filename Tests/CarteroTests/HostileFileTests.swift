@@ -14,11 +14,9 @@ import Testing
 @Suite struct HostileFileTests {
     /// One way of spoiling a file, applied at `position` (a byte offset, wrapped to the
     /// file's size) with `bytes` (random, 0...255).
-    enum Edit: CaseIterable, Sendable, CustomStringConvertible {
+    enum Edit: CaseIterable, Sendable {
         case insertBytes, strayQuote, latin1, hugeField, empty, truncate, nul, endOfCopyMarker,
              dropByte, carriageReturn, duplicateLine
-
-        var description: String { "\(self)" as String }
 
         func apply(to file: [UInt8], at position: Int, bytes: [UInt8]) -> [UInt8] {
             var file = file
@@ -91,15 +89,17 @@ import Testing
         }
     }
 
-    /// The data records of a CSV file as RFC 4180 reads it (a BOM, CRLF and a quoted line
-    /// break allowed): written apart from the importer, so as not to share its mistakes.
+    /// The data records of a CSV file: written apart from the importer, so as not to share
+    /// its mistakes. A line ends with CRLF, LF or a lone CR (an old Mac export), outside
+    /// quotes; a BOM and a last line without its break are allowed.
     static func records(in bytes: [UInt8]) -> Int {
-        var records = 0, quoted = false, recordHasBytes = false
+        var records = 0, quoted = false, recordHasBytes = false, afterCR = false
         for byte in bytes {
+            defer { afterCR = byte == 0x0D && !quoted }
             switch byte {
             case UInt8(ascii: "\""): quoted.toggle(); recordHasBytes = true
-            case 0x0A where !quoted: records += 1; recordHasBytes = false
-            case 0x0D where !quoted: continue
+            case 0x0A where !quoted: if !afterCR { records += 1 }; recordHasBytes = false
+            case 0x0D where !quoted: records += 1; recordHasBytes = false
             default: recordHasBytes = true
             }
         }
