@@ -244,14 +244,21 @@ pg_start() {
   local dir=$1 port=$2 kind=$3
   ensure_postgres_user
   pg_initdb "$dir"
+  pg_run "$dir" "$port" "$kind" PostgreSQL
+}
+
+# pg_run DIR PORT KIND WHAT: starts the cluster made in DIR unless it runs; WHAT names it
+# in what is said ("PostgreSQL", "the standby").
+pg_run() {
+  local dir=$1 port=$2 kind=$3 what=$4
   if pg_is_running "$dir"; then
-    note "PostgreSQL is already running in $dir"
+    note "$what is already running in $dir"
     return 0
   fi
   pg_write_conf "$dir" "$port" "$kind"
-  say "starting PostgreSQL (socket in $dir, port $port)"
+  say "starting $what (socket in $dir, port $port)"
   if ! as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 -s start; then
-    printf 'error: PostgreSQL did not start; the end of %s:\n' "$dir/server.log" >&2
+    printf 'error: %s did not start; the end of %s:\n' "$what" "$dir/server.log" >&2
     tail -n 40 "$dir/server.log" >&2 || true
     exit 1
   fi
@@ -278,16 +285,7 @@ pg_replica_start() {
       die "pg_basebackup failed (full output in $dir/basebackup.log)"
     fi
   fi
-  if pg_is_running "$dir"; then
-    note "the standby is already running in $dir"
-    return 0
-  fi
-  pg_write_conf "$dir" "$port" "$kind"
-  say "starting the standby (socket in $dir, port $port)"
-  if ! as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 -s start; then
-    tail -n 40 "$dir/server.log" >&2 || true
-    die "the standby did not start"
-  fi
+  pg_run "$dir" "$port" "$kind" "the standby"
 }
 
 # pg_replica_caught_up PRIMARY-DIR REPLICA-DIR PORT: waits (up to 30 s) until the standby

@@ -145,9 +145,7 @@ struct CampaignCommand: AsyncParsableCommand {
         var handRoutes: [String] = []
 
         func run() async throws {
-            guard date.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil, let day = CalendarDate(date) else {
-                throw CarteroError.invalid("dispatch date '\(date)' must be a day written YYYY-MM-DD, e.g. 2026-12-02")
-            }
+            let day = try commandLineDay(date, for: "dispatch date")
             let dispatched = try await database.transaction { [id, handRoutes] in
                 try Letters.dispatch(id, on: day, handRoutes: handRoutes, on: $0)
             }

@@ -60,18 +60,12 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let today = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
-            let dispatched = try day(dispatchedBefore, "--dispatched-before") ?? today.adding(days: -EvaluationRetention.daysAfterDispatch)
-            let cancelled = try day(cancelledBefore, "--cancelled-before") ?? today.adding(days: -EvaluationRetention.daysAfterCancellation)
+            let dispatched = try dispatchedBefore.map { try commandLineDay($0, for: "--dispatched-before") }
+                ?? today.adding(days: -EvaluationRetention.daysAfterDispatch)
+            let cancelled = try cancelledBefore.map { try commandLineDay($0, for: "--cancelled-before") }
+                ?? today.adding(days: -EvaluationRetention.daysAfterCancellation)
             let reduced = try await database.transaction { try EvaluationRetention.apply(dispatchedBefore: dispatched, cancelledBefore: cancelled, on: $0) }
             Terminal.out("\(reduced) campaign evaluation\(reduced == 1 ? "" : "s") reduced (dispatched before \(dispatched), cancelled before \(cancelled))\n")
-        }
-
-        private func day(_ text: String?, _ option: String) throws -> CalendarDate? {
-            guard let text else { return nil }
-            guard text.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil, let day = CalendarDate(text) else {
-                throw CarteroError.invalid("\(option) '\(text)' must be a day written YYYY-MM-DD, e.g. 2026-12-02")
-            }
-            return day
         }
     }
 }

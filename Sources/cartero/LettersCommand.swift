@@ -42,10 +42,7 @@ struct LettersCommand: AsyncParsableCommand {
             let recorded = try await database.transaction { [consecutivo, estado, causal, observacion, date] db in
                 let day: CalendarDate
                 if let date {
-                    guard let parsed = CalendarDate(date) else {
-                        throw CarteroError.invalid("delivery date '\(date)' must be a day written YYYY-MM-DD")
-                    }
-                    day = parsed
+                    day = try commandLineDay(date, for: "delivery date")
                 } else {
                     day = try db.queryValue("SELECT current_date", as: CalendarDate.self)
                 }
