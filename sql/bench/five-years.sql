@@ -29,19 +29,4 @@ SELECT n.campaign_id, 'NORTE', n.cuenta, 'NORTE-' || n.anio || '-' || lpad(n.num
                10500 + row_number() OVER (PARTITION BY extract(year FROM h.dispatched_on) ORDER BY h.m, g) AS numero
           FROM history_months h CROSS JOIN generate_series(1, :per_month) g) n;
 
-INSERT INTO cartero.import_batches (kind, file_name, sha256, imported_by) VALUES ('courier_results', 'history.csv', repeat('e', 64), 1);
-INSERT INTO cartero.courier_results (letter_id, consecutivo, regional, guia, estado, fecha, causal, import_batch_id)
-SELECT l.id, l.consecutivo, l.regional, 'G' || l.id, CASE WHEN l.numero % 10 = 0 THEN 'DEVUELTA' ELSE 'ENTREGADA' END,
-       l.dispatched_on + 5, CASE WHEN l.numero % 10 = 0 THEN 'DIR_INEXISTENTE' END,
-       (SELECT max(id) FROM cartero.import_batches)
-  FROM cartero.letters l JOIN history_months h ON h.campaign_id = l.campaign_id;
-
-INSERT INTO cartero.cases (letter_id, consecutivo, cuenta, regional, causal, destino, zona, opened_by, opened_at, estado,
-                           assigned_to, assigned_at, outcome, resolved_by, resolved_at)
-SELECT l.id, l.consecutivo, l.cuenta, l.regional, 'DIR_INEXISTENTE', 'terreno', l.ruta, 1, l.dispatched_on + 6, 'resuelto',
-       (SELECT id FROM cartero.staff WHERE login = 'agente' || (1 + l.numero % 20)), l.dispatched_on + 6,
-       'direccion_correcta', 1, l.dispatched_on + 20
-  FROM cartero.letters l JOIN history_months h ON h.campaign_id = l.campaign_id
- WHERE l.numero % 10 = 0;
-
-VACUUM ANALYZE;
+\ir history-outcomes.sql

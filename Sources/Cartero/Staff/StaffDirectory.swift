@@ -121,7 +121,7 @@ public enum StaffDirectory {
         else { return false }
         let hash = try hashed(new)
         try CarteroError.translating(whenRefused: "no staff member is acting") {
-            try db.execute("SELECT cartero.set_own_password_hash(\(hash))")
+            _ = try db.execute("SELECT cartero.set_own_password_hash(\(hash))")
         }
         return true
     }
