@@ -2,9 +2,9 @@
 -- pages, added to the web benchmark's database before it is measured. Per month: a
 -- dispatched campaign of :per_month letters (consecutivos of their year), their courier
 -- results (one in ten returned), and for each return a case, resolved, with the history
--- the triggers write. The benchmark's 10,500 accounts (C1..C10500) get a letter every
+-- the triggers write. The benchmark's accounts (C1 to C10500; -v accounts) get a letter every
 -- third month, like accounts that stay overdue; the rest go to other accounts.
--- Run as a superuser: psql -v months=60 -v per_month=75000 -f sql/bench/five-years.sql
+-- Run as a superuser: psql -v months=60 -v per_month=75000 -v accounts=10500 -f sql/bench/five-years.sql
 \set ON_ERROR_STOP 1
 SELECT set_config('cartero.staff_id', '1', false) \g /dev/null
 
@@ -17,7 +17,7 @@ CREATE TEMPORARY TABLE history_months AS
 SELECT c.id AS campaign_id, row_number() OVER (ORDER BY c.id) AS m, c.cut_date + 10 AS dispatched_on
   FROM cartero.campaigns c WHERE c.name LIKE 'history %';
 
--- Numbered within their year, after the benchmark's own 10,500 of this year: at most 13
+-- Numbered within their year, after the benchmark's own :accounts of this year: at most 13
 -- months fall in a year, so per_month <= 75,000.
 INSERT INTO cartero.letters (campaign_id, regional, cuenta, consecutivo, anio, numero, prioridad, titular, direccion,
                              barrio, municipio, ruta, saldo_mora, generated_by, generated_at, status, dispatched_on, dispatched_by)
@@ -25,8 +25,8 @@ SELECT n.campaign_id, 'NORTE', n.cuenta, 'NORTE-' || n.anio || '-' || lpad(n.num
        'T', 'Calle ' || n.g, 'B' || (n.g % 50), 'Cali', 'R-' || (n.g % 200), 1000, 1, n.dispatched_on, 'despachada',
        n.dispatched_on, 1
   FROM (SELECT h.campaign_id, h.dispatched_on, g, extract(year FROM h.dispatched_on)::int AS anio,
-               CASE WHEN h.m % 3 = 0 AND g <= 10500 THEN 'C' || g ELSE 'H' || (h.m * :per_month + g) END AS cuenta,
-               10500 + row_number() OVER (PARTITION BY extract(year FROM h.dispatched_on) ORDER BY h.m, g) AS numero
+               CASE WHEN h.m % 3 = 0 AND g <= :accounts THEN 'C' || g ELSE 'H' || (h.m * :per_month + g) END AS cuenta,
+               :accounts + row_number() OVER (PARTITION BY extract(year FROM h.dispatched_on) ORDER BY h.m, g) AS numero
           FROM history_months h CROSS JOIN generate_series(1, :per_month) g) n;
 
 \ir history-outcomes.sql

@@ -1,7 +1,8 @@
 -- pgbench's side of `scripts/bench web`: what `cartero serve` asks PostgreSQL for one
 -- GET /cuentas?q=CONSECUTIVO of the office (the session and its member, then AccountInquiry.search),
--- in the same transactions. Run as a login whose role is cartero_app.
-\set i random(1, 10500)
+-- in the same transactions. Run as a login whose role is cartero_app, with -D accounts=N
+-- (the benchmark's accounts C1..CN, a consecutivo each).
+\set i random(1, :accounts)
 SELECT token FROM public.bench_tokens WHERE n = 0 \gset
 BEGIN;
 SELECT staff_id, csrf_token FROM cartero.web_session(':token') \gset

@@ -3,8 +3,8 @@
 -- (the session and its member, then AccountInquiry.file: the account, its letters with
 -- the courier's word, its cases, its history), in the same transactions. The benchmark's
 -- cases were opened by no field visit, so there is no field_visits call to make.
--- Run as a login whose role is cartero_app.
-\set i random(1, 10500)
+-- Run as a login whose role is cartero_app, with -D accounts=N (the benchmark's accounts C1..CN).
+\set i random(1, :accounts)
 SELECT token FROM public.bench_tokens WHERE n = 0 \gset
 BEGIN;
 SELECT staff_id, csrf_token FROM cartero.web_session(':token') \gset
