@@ -25,12 +25,26 @@
 
 -- pgcrypto checks passwords inside the database, so no hash ever leaves it. Created
 -- by the login running migrations (CREATE on the database is enough: it is a trusted
--- extension), in a schema of its own that only cartero_owner may use.
-CREATE SCHEMA cartero_crypto;
-COMMENT ON SCHEMA cartero_crypto IS 'pgcrypto, for cartero.sign_in() only; no role but cartero_owner may use it.';
-CREATE EXTENSION pgcrypto SCHEMA cartero_crypto;
-REVOKE ALL ON SCHEMA cartero_crypto FROM PUBLIC;
-GRANT USAGE ON SCHEMA cartero_crypto TO cartero_owner;
+-- extension), in a schema of its own that only cartero_owner may use; where a DBA has
+-- already installed it in another schema, that one is used.
+DO $$
+DECLARE
+    v_schema text;
+BEGIN
+    SELECT n.nspname INTO v_schema
+      FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+     WHERE e.extname = 'pgcrypto';
+    IF NOT FOUND THEN
+        CREATE SCHEMA cartero_crypto;
+        COMMENT ON SCHEMA cartero_crypto IS 'pgcrypto, for cartero.sign_in() only; no role but cartero_owner may use it.';
+        CREATE EXTENSION pgcrypto SCHEMA cartero_crypto;
+        REVOKE ALL ON SCHEMA cartero_crypto FROM PUBLIC;
+        v_schema := 'cartero_crypto';
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO cartero_owner', v_schema);
+    PERFORM set_config('cartero.crypto_schema', v_schema, true);
+END
+$$;
 
 SET LOCAL ROLE cartero_owner;
 
@@ -59,17 +73,24 @@ GRANT SELECT (id, login, full_name, role, regional, active, db_login, created_at
 GRANT INSERT (login, full_name, role, regional, password_hash) ON cartero.staff TO cartero_app;
 GRANT UPDATE (full_name, role, regional, active, password_hash) ON cartero.staff TO cartero_app;
 
-CREATE FUNCTION cartero.sign_in(p_login text, p_password text) RETURNS bigint
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cartero
-AS $$
-    -- Hashes are written by the service as bcrypt $2b$; pgcrypto knows the same
-    -- algorithm as $2a$ (they differ only past 255 bytes of password, and bcrypt reads
-    -- at most 72), so the prefix is swapped for the comparison.
-    SELECT s.id
-      FROM cartero.staff s
-     WHERE s.login = p_login AND s.active AND s.password_hash IS NOT NULL
-       AND octet_length(p_password) BETWEEN 1 AND 72
-       AND cartero_crypto.crypt(p_password, '$2a' || substr(s.password_hash, 4)) = '$2a' || substr(s.password_hash, 4)
+-- Written with the schema pgcrypto lives in (see the top of this file).
+DO $$
+BEGIN
+    EXECUTE format($f$
+        CREATE FUNCTION cartero.sign_in(p_login text, p_password text) RETURNS bigint
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cartero
+        AS $body$
+            -- Hashes are written by the service as bcrypt $2b$; pgcrypto knows the same
+            -- algorithm as $2a$ (they differ only past 255 bytes of password, and bcrypt
+            -- reads at most 72), so the prefix is swapped for the comparison.
+            SELECT s.id
+              FROM cartero.staff s
+             WHERE s.login = p_login AND s.active AND s.password_hash IS NOT NULL
+               AND octet_length(p_password) BETWEEN 1 AND 72
+               AND %1$I.crypt(p_password, '$2a' || substr(s.password_hash, 4)) = '$2a' || substr(s.password_hash, 4)
+        $body$
+        $f$, current_setting('cartero.crypto_schema'));
+END
 $$;
 COMMENT ON FUNCTION cartero.sign_in(text, text) IS
 'The id of the active member with that login and web password, or NULL. The only reader of staff.password_hash: the hash never leaves the database.';

@@ -299,7 +299,7 @@ BEGIN
       LEFT JOIN cartero.letters l ON l.consecutivo = r.consecutivo;
     SELECT p.problem INTO v_problem
       FROM (SELECT CASE
-                     WHEN i.letter_id IS NULL OR NOT coalesce(v_is_admin OR i.regional = v_regional, false)
+                     WHEN i.letter_id IS NULL OR NOT (v_is_admin OR i.regional = v_regional)
                        THEN ARRAY['CA422', format('no letter of your regional has the consecutivo %s', i.consecutivo)]
                      WHEN i.status <> 'despachada'
                        THEN ARRAY['CA422', format('letter %s was not dispatched', i.consecutivo)]
@@ -380,7 +380,7 @@ DECLARE
     v_opened integer;
 BEGIN
     SELECT * INTO l FROM cartero.letters k WHERE k.consecutivo = p_consecutivo;
-    IF NOT FOUND OR NOT coalesce(cartero.current_staff_is_admin() OR l.regional = cartero.current_staff_regional(), false) THEN
+    IF NOT FOUND OR NOT (cartero.current_staff_is_admin() OR l.regional = cartero.current_staff_regional()) THEN
         RAISE EXCEPTION 'no letter of your regional has the consecutivo %', coalesce(p_consecutivo, 'NULL')
             USING ERRCODE = 'CA404';
     END IF;
@@ -471,7 +471,7 @@ DECLARE
     v_id bigint;
 BEGIN
     SELECT * INTO g FROM cartero.return_registrations k WHERE k.id = p_registration_id;
-    IF NOT FOUND OR NOT coalesce(cartero.current_staff_is_admin() OR g.regional = cartero.current_staff_regional(), false) THEN
+    IF NOT FOUND OR NOT (cartero.current_staff_is_admin() OR g.regional = cartero.current_staff_regional()) THEN
         RAISE EXCEPTION 'registered return % does not exist or belongs to another regional', p_registration_id
             USING ERRCODE = 'CA404';
     END IF;

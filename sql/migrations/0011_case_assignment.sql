@@ -123,11 +123,11 @@ COMMENT ON FUNCTION cartero.require_case_manager(text) IS
 'Raises CA403 unless the acting member is an admin or the regional''s coordinador.';
 
 CREATE FUNCTION cartero.assign_cases(p_regional text) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero SET jit = off
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT FROM cartero.regionals r WHERE r.code = p_regional)
-       OR NOT coalesce(cartero.current_staff_is_admin() OR cartero.current_staff_regional() = p_regional, false) THEN
+       OR NOT (cartero.current_staff_is_admin() OR cartero.current_staff_regional() = p_regional) THEN
         RAISE EXCEPTION 'regional % does not exist or is not yours', coalesce(p_regional, 'NULL') USING ERRCODE = 'CA404';
     END IF;
     PERFORM cartero.require_case_manager(p_regional);
@@ -164,7 +164,7 @@ DECLARE
     k cartero.cases;
 BEGIN
     SELECT * INTO k FROM cartero.cases c WHERE c.id = p_case_id FOR UPDATE;
-    IF NOT FOUND OR NOT coalesce(cartero.current_staff_is_admin() OR k.regional = cartero.current_staff_regional(), false) THEN
+    IF NOT FOUND OR NOT (cartero.current_staff_is_admin() OR k.regional = cartero.current_staff_regional()) THEN
         RAISE EXCEPTION 'case % does not exist or belongs to another regional', p_case_id USING ERRCODE = 'CA404';
     END IF;
     PERFORM cartero.require_case_manager(k.regional);
@@ -189,7 +189,7 @@ DECLARE
 BEGIN
     SELECT * INTO v_from FROM cartero.staff s WHERE s.login = p_from;
     IF NOT FOUND OR v_from.role NOT IN ('auxiliar_terreno', 'facturacion')
-       OR NOT coalesce(cartero.current_staff_is_admin() OR v_from.regional = cartero.current_staff_regional(), false) THEN
+       OR NOT (cartero.current_staff_is_admin() OR v_from.regional = cartero.current_staff_regional()) THEN
         RAISE EXCEPTION '% is not an auxiliar de terreno or a facturación member of your regional', coalesce(p_from, 'NULL')
             USING ERRCODE = 'CA404';
     END IF;
@@ -212,11 +212,11 @@ AS $$
 DECLARE
     v_opened integer;
     v_regionals text[];
-    v_by bigint := cartero.current_staff_id();
 BEGIN
     WITH opened AS (
         INSERT INTO cartero.cases (letter_id, consecutivo, cuenta, regional, causal, destino, zona, opened_by)
-        SELECT l.id, l.consecutivo, l.cuenta, l.regional, r.causal, rc.route, coalesce(nullif(l.ruta, ''), l.barrio), v_by
+        SELECT l.id, l.consecutivo, l.cuenta, l.regional, r.causal, rc.route, coalesce(nullif(l.ruta, ''), l.barrio),
+               cartero.current_staff_id()
           FROM unnest(p_letter_ids, p_causales) AS r(letter_id, causal)
           JOIN cartero.letters l ON l.id = r.letter_id
           JOIN cartero.return_causes rc ON rc.code = r.causal AND rc.route <> 'ninguna'

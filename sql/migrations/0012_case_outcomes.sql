@@ -102,13 +102,13 @@ DECLARE
     v_escalated bigint;
 BEGIN
     SELECT * INTO k FROM cartero.cases c WHERE c.id = p_case_id FOR UPDATE;
-    IF NOT FOUND OR NOT coalesce(cartero.current_staff_is_admin()
+    IF NOT FOUND OR NOT (cartero.current_staff_is_admin()
                          OR (k.regional = cartero.current_staff_regional()
-                             AND (cartero.current_staff_sees_regional() OR k.assigned_to = cartero.current_staff_id())), false) THEN
+                             AND (cartero.current_staff_sees_regional() OR k.assigned_to = cartero.current_staff_id()))) THEN
         RAISE EXCEPTION 'case % does not exist or is not yours to see', p_case_id USING ERRCODE = 'CA404';
     END IF;
-    IF NOT coalesce(k.assigned_to = cartero.current_staff_id() OR cartero.current_staff_is_admin()
-            OR (cartero.current_staff_role() = 'coordinador' AND cartero.current_staff_regional() = k.regional), false) THEN
+    IF NOT (k.assigned_to = cartero.current_staff_id() OR cartero.current_staff_is_admin()
+            OR (cartero.current_staff_role() = 'coordinador' AND cartero.current_staff_regional() = k.regional)) THEN
         RAISE EXCEPTION 'only the member case % is assigned to, a coordinator of regional % or an administrator may resolve it',
                         p_case_id, k.regional
             USING ERRCODE = 'CA403';
@@ -116,8 +116,8 @@ BEGIN
     IF k.estado = 'resuelto' THEN
         RAISE EXCEPTION 'case % is resolved already (%)', p_case_id, k.outcome USING ERRCODE = 'CA412';
     END IF;
-    IF NOT coalesce(k.destino = 'terreno' AND p_outcome IN ('direccion_correcta', 'direccion_errada', 'predio_demolido', 'lote'), false)
-       AND NOT coalesce(k.destino = 'facturacion' AND p_outcome IN ('depurada', 'direccion_actualizada', 'sin_cambio'), false) THEN
+    IF NOT (k.destino = 'terreno' AND p_outcome IN ('direccion_correcta', 'direccion_errada', 'predio_demolido', 'lote'))
+       AND NOT (k.destino = 'facturacion' AND p_outcome IN ('depurada', 'direccion_actualizada', 'sin_cambio')) THEN
         RAISE EXCEPTION 'a % case is resolved as %, not %', k.destino,
                         CASE k.destino WHEN 'terreno' THEN 'direccion_correcta, direccion_errada, predio_demolido or lote'
                                        ELSE 'depurada, direccion_actualizada or sin_cambio' END,
@@ -185,13 +185,13 @@ DECLARE
     v_id bigint;
 BEGIN
     SELECT * INTO k FROM cartero.cases c WHERE c.id = p_case_id;
-    IF NOT FOUND OR NOT coalesce(cartero.current_staff_is_admin()
+    IF NOT FOUND OR NOT (cartero.current_staff_is_admin()
                          OR (k.regional = cartero.current_staff_regional()
-                             AND (cartero.current_staff_sees_regional() OR k.assigned_to = cartero.current_staff_id())), false) THEN
+                             AND (cartero.current_staff_sees_regional() OR k.assigned_to = cartero.current_staff_id()))) THEN
         RAISE EXCEPTION 'case % does not exist or is not yours to see', p_case_id USING ERRCODE = 'CA404';
     END IF;
-    IF NOT coalesce(k.assigned_to = cartero.current_staff_id() OR cartero.current_staff_is_admin()
-            OR (cartero.current_staff_role() = 'coordinador' AND cartero.current_staff_regional() = k.regional), false) THEN
+    IF NOT (k.assigned_to = cartero.current_staff_id() OR cartero.current_staff_is_admin()
+            OR (cartero.current_staff_role() = 'coordinador' AND cartero.current_staff_regional() = k.regional)) THEN
         RAISE EXCEPTION 'only the member case % is assigned to, a coordinator of regional % or an administrator may add its photos',
                         p_case_id, k.regional
             USING ERRCODE = 'CA403';

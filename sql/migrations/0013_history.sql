@@ -5,9 +5,7 @@
 -- account's clean-up marks and its address (from a case or from an extract).
 --
 -- The triggers are statement-level with transition tables: one INSERT per statement,
--- whatever its rows (a generation numbers 100,000 letters in one). Without statistics
--- on transition tables the planner guesses big and compiles with JIT for longer than
--- the INSERT takes: off. They run as the
+-- whatever its rows (a generation numbers 100,000 letters in one). They run as the
 -- owner: the service may read the history, not write it, nor change or delete a row of
 -- it; a BEFORE trigger refuses UPDATE and DELETE to everyone, the owner too.
 
@@ -67,18 +65,15 @@ CREATE TRIGGER history_is_append_only BEFORE UPDATE OR DELETE ON cartero.history
 -- tables (joined on the key where the row existed before)
 
 CREATE FUNCTION cartero.campaigns_history() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero SET jit = off
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero
 AS $$
-DECLARE
-    -- Once per statement: asked per row, it is a query per row.
-    v_by bigint := cartero.current_staff_id();
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO cartero.history (regional, entity, entity_id, what, before, after, changed_by)
-        SELECT n.regional, 'campaign', n.id::text, 'status', NULL, n.status, v_by FROM new_rows n;
+        SELECT n.regional, 'campaign', n.id::text, 'status', NULL, n.status, cartero.current_staff_id() FROM new_rows n;
     ELSE
         INSERT INTO cartero.history (regional, entity, entity_id, what, before, after, changed_by)
-        SELECT n.regional, 'campaign', n.id::text, 'status', o.status, n.status, v_by
+        SELECT n.regional, 'campaign', n.id::text, 'status', o.status, n.status, cartero.current_staff_id()
           FROM new_rows n JOIN old_rows o ON o.id = n.id
          WHERE o.status IS DISTINCT FROM n.status;
     END IF;
@@ -92,19 +87,16 @@ CREATE TRIGGER campaigns_history_update AFTER UPDATE ON cartero.campaigns
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cartero.campaigns_history();
 
 CREATE FUNCTION cartero.letters_history() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero SET jit = off
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero
 AS $$
-DECLARE
-    -- Once per statement: asked per row, it is a query per row.
-    v_by bigint := cartero.current_staff_id();
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO cartero.history (regional, entity, entity_id, cuenta, what, before, after, changed_by)
-        SELECT n.regional, 'letter', n.consecutivo, n.cuenta, 'numbered', NULL, n.status, v_by
+        SELECT n.regional, 'letter', n.consecutivo, n.cuenta, 'numbered', NULL, n.status, cartero.current_staff_id()
           FROM new_rows n;
     ELSE
         INSERT INTO cartero.history (regional, entity, entity_id, cuenta, what, before, after, changed_by)
-        SELECT n.regional, 'letter', n.consecutivo, n.cuenta, c.what, c.before, c.after, v_by
+        SELECT n.regional, 'letter', n.consecutivo, n.cuenta, c.what, c.before, c.after, cartero.current_staff_id()
           FROM new_rows n JOIN old_rows o ON o.id = n.id
          CROSS JOIN LATERAL (VALUES ('status', o.status, n.status || coalesce(' ' || n.dispatched_on, '')),
                                     ('regional', o.regional, n.regional)) c(what, before, after)
@@ -121,26 +113,22 @@ CREATE TRIGGER letters_history_update AFTER UPDATE ON cartero.letters
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cartero.letters_history();
 
 CREATE FUNCTION cartero.cases_history() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero SET jit = off
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero
 AS $$
-DECLARE
-    -- Once per statement: asked per row, it is a query per row.
-    v_by bigint := cartero.current_staff_id();
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO cartero.history (regional, entity, entity_id, cuenta, case_id, what, before, after, changed_by)
         SELECT n.regional, 'case', n.id::text, n.cuenta, n.id, 'opened', NULL,
-               n.destino || ' ' || n.causal || coalesce(' from case ' || n.origin_case_id, ''), v_by
+               n.destino || ' ' || n.causal || coalesce(' from case ' || n.origin_case_id, ''), cartero.current_staff_id()
           FROM new_rows n;
     ELSE
         INSERT INTO cartero.history (regional, entity, entity_id, cuenta, case_id, what, before, after, changed_by)
-        SELECT n.regional, 'case', n.id::text, n.cuenta, n.id, c.what, c.before, c.after, v_by
+        SELECT n.regional, 'case', n.id::text, n.cuenta, n.id, c.what, c.before, c.after, cartero.current_staff_id()
           FROM new_rows n JOIN old_rows o ON o.id = n.id
-          LEFT JOIN cartero.staff was ON was.id = o.assigned_to
-          LEFT JOIN cartero.staff now_ ON now_.id = n.assigned_to
          CROSS JOIN LATERAL (VALUES
                 ('estado', o.estado, n.estado),
-                ('assigned_to', was.login, now_.login),
+                ('assigned_to', (SELECT s.login FROM cartero.staff s WHERE s.id = o.assigned_to),
+                                (SELECT s.login FROM cartero.staff s WHERE s.id = n.assigned_to)),
                 ('outcome', o.outcome, n.outcome || CASE WHEN n.direccion_hallada <> '' THEN ' ' || n.direccion_hallada ELSE '' END),
                 ('regional', o.regional, n.regional)) c(what, before, after)
          WHERE c.before IS DISTINCT FROM c.after;
@@ -155,19 +143,16 @@ CREATE TRIGGER cases_history_update AFTER UPDATE ON cartero.cases
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cartero.cases_history();
 
 CREATE FUNCTION cartero.marks_history() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero SET jit = off
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero
 AS $$
-DECLARE
-    -- Once per statement: asked per row, it is a query per row.
-    v_by bigint := cartero.current_staff_id();
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO cartero.history (regional, entity, entity_id, cuenta, case_id, what, before, after, changed_by)
-        SELECT n.regional, 'account', n.cuenta, n.cuenta, n.case_id, 'mark', NULL, n.mark, v_by
+        SELECT n.regional, 'account', n.cuenta, n.cuenta, n.case_id, 'mark', NULL, n.mark, cartero.current_staff_id()
           FROM new_rows n;
     ELSE
         INSERT INTO cartero.history (regional, entity, entity_id, cuenta, case_id, what, before, after, changed_by)
-        SELECT n.regional, 'account', n.cuenta, n.cuenta, n.case_id, 'mark_cleared', n.mark, NULL, v_by
+        SELECT n.regional, 'account', n.cuenta, n.cuenta, n.case_id, 'mark_cleared', n.mark, NULL, cartero.current_staff_id()
           FROM new_rows n JOIN old_rows o ON o.id = n.id
          WHERE o.cleared_at IS NULL AND n.cleared_at IS NOT NULL;
     END IF;
@@ -183,10 +168,8 @@ CREATE TRIGGER marks_history_update AFTER UPDATE ON cartero.account_cleanup_mark
 -- An account's address and saneamiento, whoever changes them: a case (through
 -- account_address_changes and the account itself) or an extract. Only changed rows.
 CREATE FUNCTION cartero.accounts_history() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero SET jit = off
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cartero
 AS $$
-DECLARE
-    v_by bigint := cartero.current_staff_id();
 BEGIN
     INSERT INTO cartero.history (regional, entity, entity_id, cuenta, case_id, what, before, after, changed_by)
     SELECT n.regional, 'account', n.cuenta, n.cuenta,
@@ -194,7 +177,7 @@ BEGIN
                 (SELECT ch.case_id FROM cartero.account_address_changes ch
                   WHERE ch.cuenta = n.cuenta AND ch.new_direccion = n.direccion
                   ORDER BY ch.id DESC LIMIT 1) END,
-           c.what, c.before, c.after, v_by
+           c.what, c.before, c.after, cartero.current_staff_id()
       FROM new_rows n JOIN old_rows o ON o.cuenta = n.cuenta
      CROSS JOIN LATERAL (VALUES ('direccion', o.direccion, n.direccion), ('saneamiento', o.saneamiento, n.saneamiento),
                                 ('regional', o.regional, n.regional)) c(what, before, after)

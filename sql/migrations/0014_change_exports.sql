@@ -90,9 +90,9 @@ DECLARE
     v_export bigint;
     v_count integer;
 BEGIN
-    IF NOT coalesce(v_is_admin
+    IF NOT (v_is_admin
             OR (p_regional IS NOT DISTINCT FROM cartero.current_staff_regional()
-                AND cartero.current_staff_role() IN ('coordinador', 'facturacion')), false) THEN
+                AND cartero.current_staff_role() IN ('coordinador', 'facturacion'))) THEN
         RAISE EXCEPTION 'only a coordinator or a facturación member of regional %, or an administrator, may export its changes',
                         coalesce(p_regional, '(all)')
             USING ERRCODE = 'CA403';
